@@ -1,0 +1,55 @@
+// Every default of the MCPServer API in one place. The schema, the CRD, the
+// builders and the docs all read these; change a default here and nowhere else.
+
+export const GROUP = 'mcpruntime.org';
+export const VERSION = 'v1alpha1';
+export const API_VERSION = `${GROUP}/${VERSION}`;
+export const KIND = 'MCPServer';
+export const LIST_KIND = 'MCPServerList';
+export const PLURAL = 'mcpservers';
+export const SINGULAR = 'mcpserver';
+export const SHORT_NAMES = ['mcps'] as const;
+export const CATEGORIES = ['mcp'] as const;
+export const CRD_NAME = `${PLURAL}.${GROUP}`;
+
+export const DEFAULTS = {
+  replicas: 1,
+  port: 8088,
+  gatewayPort: 8091,
+  servicePort: 80,
+  ingressClass: 'traefik',
+  ingressPathType: 'Prefix',
+  ingressReadinessMode: 'strict',
+  imageTag: 'latest',
+  requiredTrust: 'low',
+  resources: {
+    requests: { cpu: '50m', memory: '64Mi' },
+    limits: { cpu: '500m', memory: '256Mi' },
+  },
+} as const;
+
+/** Port the gateway sidecar serves its metrics on. */
+export const GATEWAY_METRICS_PORT = 9103;
+
+/** Env var the operator sets on the server container; a user value is replaced. */
+export const OPERATOR_OWNED_ENV = ['MCP_PATH'] as const;
+
+/** Upper bounds on lists, maps and strings, so CEL rules stay within the API server's cost budget. */
+export const LIMITS = {
+  name: 63,
+  image: 512,
+  shortString: 253,
+  teamID: 128,
+  description: 4096,
+  path: 253,
+  envValue: 32768,
+  list: 128,
+  map: 64,
+  annotationKey: 317,
+  annotationValue: 4096,
+  labelValue: 63,
+  quantity: 64,
+  url: 2048,
+  message: 32768,
+  conditions: 16,
+} as const;

@@ -1,0 +1,170 @@
+// Validates an MCPServer the way the API server would (the zod schema's
+// structure plus the CRD's CEL rules), then the checks the API server cannot
+// make. Every violation is reported at once, each with its field path.
+import type { z } from 'zod';
+import { evaluateSchemaRules } from '../../kube/cel.ts';
+import { mcpServerOpenAPISchema } from './crd.ts';
+import { DEFAULTS } from './defaults.ts';
+import { effectiveResources, gatewayEnabled, gatewayPort } from './effective.ts';
+import { compareQuantities, parseQuantity } from './quantity.ts';
+import { MCPServerSchema } from './schema.ts';
+import type { MCPServer, MCPServerSpecInput } from './schema.ts';
+
+export interface FieldViolation {
+  /** Kubernetes-style field path, e.g. spec.tools[1].name */
+  path: string;
+  /** What is wrong and what to change. */
+  message: string;
+}
+
+export interface ValidationOptions {
+  /** MCP_ALLOW_SNIPPET_ANNOTATIONS */
+  allowSnippetAnnotations?: boolean;
+  /** MCP_GATEWAY_PROXY_IMAGE, which turns the sidecar on for servers without a gateway block. */
+  gatewayProxyImage?: string;
+}
+
+export type ValidationResult =
+  { valid: true; server: MCPServer } | { valid: false; violations: FieldViolation[] };
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => {
+    if (typeof key === 'number') return `${out}[${key}]`;
+    const name = String(key);
+    if (out && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return `${out}[${name}]`;
+    return out ? `${out}.${name}` : name;
+  }, '');
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value}`;
+}
+
+const UNIT: Record<string, string> = { string: ' characters', array: ' items', set: ' items' };
+
+/** Turns a zod issue into a message that says what to change. */
+function issueMessage(issue: z.core.$ZodIssue, input: unknown): string {
+  const actual = issue.path.reduce<unknown>(
+    (v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined),
+    input,
+  );
+  if (actual === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value')) {
+    return 'is required';
+  }
+  switch (issue.code) {
+    case 'invalid_type': {
+      const expected = issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`;
+      return `must be ${expected}, not ${describeType(actual)}`;
+    }
+    case 'too_small':
+      if (issue.origin === 'string' && Number(issue.minimum) === 1) return 'must not be empty';
+      return `must be at least ${issue.minimum}${UNIT[issue.origin] ?? ''}`;
+    case 'too_big':
+      return `must be at most ${issue.maximum}${UNIT[issue.origin] ?? ''}`;
+    case 'invalid_value':
+      return `must be ${issue.values.length === 1 ? '' : 'one of '}${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'unrecognized_keys':
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+    default:
+      return issue.message;
+  }
+}
+
+function spec(input: unknown): MCPServerSpecInput | undefined {
+  const value = (input as { spec?: unknown } | null)?.spec;
+  return value && typeof value === 'object' && !Array.isArray(value)
+    ? (value as MCPServerSpecInput)
+    : undefined;
+}
+
+/** Checks the API server cannot make (before Kubernetes 1.29 CEL has no quantities). */
+function operatorChecks(s: MCPServerSpecInput, options: ValidationOptions): FieldViolation[] {
+  const violations: FieldViolation[] = [];
+  const resourceBlocks: [string, MCPServerSpecInput['resources']][] = [
+    ['spec.resources', s.resources],
+  ];
+  if (s.gateway && typeof s.gateway === 'object') {
+    resourceBlocks.push(['spec.gateway.resources', s.gateway.resources]);
+  }
+  for (const [path, resources] of resourceBlocks) {
+    if (resources !== undefined && (typeof resources !== 'object' || resources === null)) continue;
+    const effective = effectiveResources(resources);
+    for (const name of ['cpu', 'memory'] as const) {
+      const request = parseQuantity(effective.requests[name]);
+      const limit = parseQuantity(effective.limits[name]);
+      if (request && limit && compareQuantities(request, limit) > 0) {
+        violations.push({
+          path: `${path}.requests.${name}`,
+          message: `${name} request ${effective.requests[name]} exceeds its limit ${effective.limits[name]}; lower the request or raise limits.${name}`,
+        });
+      }
+    }
+  }
+  // With no gateway block the operator's default image can still turn the sidecar on.
+  const port = s.port ?? DEFAULTS.port;
+  if (!s.gateway && gatewayEnabled(s, { gatewayProxyImage: options.gatewayProxyImage ?? '' })) {
+    if (gatewayPort(s) === port) {
+      violations.push({
+        path: 'spec.port',
+        message: `port ${port} is the gateway sidecar's default port; choose another port or set gateway.port`,
+      });
+    }
+  }
+  return violations;
+}
+
+let cachedSchemas: Map<boolean, ReturnType<typeof mcpServerOpenAPISchema>> | undefined;
+function openAPISchema(allowSnippetAnnotations: boolean) {
+  cachedSchemas ??= new Map();
+  let schema = cachedSchemas.get(allowSnippetAnnotations);
+  if (!schema) {
+    schema = mcpServerOpenAPISchema({ allowSnippetAnnotations });
+    cachedSchemas.set(allowSnippetAnnotations, schema);
+  }
+  return schema;
+}
+
+/** Validates an object as an MCPServer; on success returns it with static defaults filled in. */
+export function validateMCPServer(
+  input: unknown,
+  options: ValidationOptions = {},
+): ValidationResult {
+  const parsed = MCPServerSchema.safeParse(input);
+  const violations: FieldViolation[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      violations.push({ path: formatPath(issue.path), message: issueMessage(issue, input) });
+    }
+  }
+  const schema = openAPISchema(options.allowSnippetAnnotations ?? false);
+  const hasName =
+    typeof (input as { metadata?: { name?: unknown } } | null)?.metadata?.name === 'string';
+  for (const v of evaluateSchemaRules(input, schema)) {
+    // Root rules check metadata.name; without a name zod already said it is required.
+    if (!v.path && !hasName) continue;
+    violations.push({ path: v.path || 'metadata.name', message: v.message });
+  }
+  const s = spec(input);
+  if (s) violations.push(...operatorChecks(s, options));
+  if (violations.length > 0 || !parsed.success)
+    return { valid: false, violations: dedupe(violations) };
+  return { valid: true, server: parsed.data };
+}
+
+function dedupe(violations: FieldViolation[]): FieldViolation[] {
+  const seen = new Set<string>();
+  return violations.filter((v) => {
+    const key = `${v.path}\u0000${v.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** One line per violation, as the status message, the CLI and Events show them. */
+export function formatViolations(violations: readonly FieldViolation[]): string {
+  return violations.map((v) => `${v.path}: ${v.message}`).join('; ');
+}

@@ -1,0 +1,113 @@
+// The operator's environment, read once at start-up into one typed object.
+// Nothing deeper than cmd/ reads process.env.
+import type { RoutingConfig } from '../api/v1alpha1/effective.ts';
+
+export type ReadinessMode = 'strict' | 'permissive';
+
+export interface OperatorEnv extends RoutingConfig {
+  ingressReadinessMode: ReadinessMode;
+  defaultIngressEntrypoints: string;
+  provisionedRegistryURL: string;
+  provisionedRegistryUsername: string;
+  provisionedRegistryPassword: string;
+  provisionedRegistrySecretName: string;
+  registryPullHost: string;
+  gatewayOtelEndpoint: string;
+  clusterName: string;
+  allowSnippetAnnotations: boolean;
+}
+
+export type EnvResult =
+  { ok: true; env: OperatorEnv; warnings: string[] } | { ok: false; error: string };
+
+const DNS_SUBDOMAIN = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Trims, lower-cases and strips a scheme, a path and a trailing dot: `https://MCP.Example.com/x` → `mcp.example.com`. */
+export function normalizeHost(raw: string): string {
+  return raw
+    .trim()
+    .toLowerCase()
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//, '')
+    .replace(/[/?#].*$/, '')
+    .replace(/\.$/, '');
+}
+
+function parseBool(raw: string | undefined): boolean | undefined {
+  const value = raw?.trim().toLowerCase();
+  if (value === undefined || value === '') return false;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  return undefined;
+}
+
+export function parseOperatorEnv(source: Record<string, string | undefined>): EnvResult {
+  const warnings: string[] = [];
+  const get = (name: string, fallback = '') => source[name]?.trim() || fallback;
+
+  const defaultIngressHost = normalizeHost(get('MCP_DEFAULT_INGRESS_HOST'));
+  const hostWithoutPort = defaultIngressHost.replace(/:\d+$/, '');
+  if (defaultIngressHost && !DNS_SUBDOMAIN.test(hostWithoutPort)) {
+    return {
+      ok: false,
+      error: `MCP_DEFAULT_INGRESS_HOST=${JSON.stringify(source.MCP_DEFAULT_INGRESS_HOST)} is not a DNS name; set it to a host such as mcp.example.com, or leave it empty`,
+    };
+  }
+
+  let ingressReadinessMode: ReadinessMode = 'strict';
+  const mode = get('MCP_INGRESS_READINESS_MODE').toLowerCase();
+  if (mode === 'permissive') ingressReadinessMode = 'permissive';
+  else if (mode !== '' && mode !== 'strict') {
+    warnings.push(
+      `MCP_INGRESS_READINESS_MODE=${JSON.stringify(source.MCP_INGRESS_READINESS_MODE)} is not strict or permissive; using strict`,
+    );
+  }
+
+  let defaultIngressTLS = parseBool(source.MCP_DEFAULT_INGRESS_TLS);
+  if (defaultIngressTLS === undefined) {
+    warnings.push(
+      `MCP_DEFAULT_INGRESS_TLS=${JSON.stringify(source.MCP_DEFAULT_INGRESS_TLS)} is not true, false, 1 or 0; using false`,
+    );
+    defaultIngressTLS = false;
+  }
+
+  const allowSnippetAnnotations = parseBool(source.MCP_ALLOW_SNIPPET_ANNOTATIONS);
+  if (allowSnippetAnnotations === undefined) {
+    return {
+      ok: false,
+      error: `MCP_ALLOW_SNIPPET_ANNOTATIONS=${JSON.stringify(source.MCP_ALLOW_SNIPPET_ANNOTATIONS)} must be true, false, 1 or 0`,
+    };
+  }
+
+  const username = get('PROVISIONED_REGISTRY_USERNAME');
+  const password = source.PROVISIONED_REGISTRY_PASSWORD ?? '';
+  if (Boolean(username) !== Boolean(password)) {
+    warnings.push(
+      'only one of PROVISIONED_REGISTRY_USERNAME and PROVISIONED_REGISTRY_PASSWORD is set; no pull Secret will be made until both are',
+    );
+  }
+
+  return {
+    ok: true,
+    warnings,
+    env: {
+      defaultIngressHost,
+      defaultIngressTLS,
+      gatewayProxyImage: get('MCP_GATEWAY_PROXY_IMAGE'),
+      ingressReadinessMode,
+      defaultIngressEntrypoints: get('MCP_DEFAULT_INGRESS_ENTRYPOINTS', 'web'),
+      provisionedRegistryURL: get('PROVISIONED_REGISTRY_URL')
+        .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+        .replace(/\/+$/, ''),
+      provisionedRegistryUsername: username,
+      provisionedRegistryPassword: password,
+      provisionedRegistrySecretName: get(
+        'PROVISIONED_REGISTRY_SECRET_NAME',
+        'mcp-runtime-registry-pull',
+      ),
+      registryPullHost: get('MCP_REGISTRY_PULL_HOST', 'registry.registry.svc.cluster.local:5000'),
+      gatewayOtelEndpoint: get('MCP_GATEWAY_OTEL_EXPORTER_OTLP_ENDPOINT'),
+      clusterName: get('MCP_CLUSTER_NAME', 'local'),
+      allowSnippetAnnotations,
+    },
+  };
+}

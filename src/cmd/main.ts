@@ -1,0 +1,147 @@
+#!/usr/bin/env node
+// The mcp-operator program: parses the command line and hands off. Process
+// wiring only; the work lives in the layers below.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { API_VERSION, KIND } from '../api/v1alpha1/defaults.ts';
+import { mcpServerCRDYaml } from '../api/v1alpha1/crd.ts';
+import {
+  canonicalURL,
+  effectiveHost,
+  effectivePath,
+  gatewayEnabled,
+  routeUsesTLS,
+} from '../api/v1alpha1/effective.ts';
+import { formatViolations, validateMCPServer } from '../api/v1alpha1/validation.ts';
+import { parseOperatorEnv } from './env.ts';
+import type { OperatorEnv } from './env.ts';
+import { loadDocuments } from './manifests.ts';
+
+const USAGE = `Usage: mcp-operator <command> [flags]
+
+Commands:
+  manifests crd        print the MCPServer CustomResourceDefinition (YAML)
+  validate -f FILE     check the MCPServers in FILE (a file, a directory, or - for stdin)
+                       and print where each would be served
+  help                 print this help
+`;
+
+/** A mistake in how the program was called: one line on stderr, exit 2. */
+class UsageError extends Error {}
+
+interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  readStdin: () => string;
+  env: Record<string, string | undefined>;
+}
+
+function operatorEnv(io: Io): OperatorEnv {
+  const result = parseOperatorEnv(io.env);
+  if (!result.ok) throw new UsageError(result.error);
+  for (const warning of result.warnings) io.stderr(`warning: ${warning}\n`);
+  return result.env;
+}
+
+function manifests(args: string[], io: Io): number {
+  const what = args[0] ?? 'crd';
+  if (args.length > 1) throw new UsageError(`manifests takes one argument, got: ${args.join(' ')}`);
+  if (what !== 'crd') throw new UsageError(`manifests: unknown manifest "${what}"; accepted: crd`);
+  const env = operatorEnv(io);
+  io.stdout(mcpServerCRDYaml({ allowSnippetAnnotations: env.allowSnippetAnnotations }));
+  return 0;
+}
+
+function validate(args: string[], io: Io): number {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { filename: { type: 'string', short: 'f' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length > 0)
+    throw new UsageError(`validate: unexpected argument ${positionals[0]}`);
+  if (!values.filename) throw new UsageError('validate: -f FILE is required (use - for stdin)');
+  const env = operatorEnv(io);
+  let documents;
+  try {
+    documents = loadDocuments(values.filename, io.readStdin);
+  } catch (err) {
+    io.stderr(`error: ${(err as Error).message}\n`);
+    return 1;
+  }
+  let failed = 0;
+  let seen = 0;
+  for (const { source, object } of documents) {
+    const o = object as {
+      apiVersion?: unknown;
+      kind?: unknown;
+      metadata?: { name?: unknown; namespace?: unknown };
+    };
+    if (o.kind !== KIND || o.apiVersion !== API_VERSION) continue;
+    seen++;
+    const namespace = typeof o.metadata?.namespace === 'string' ? o.metadata.namespace : 'default';
+    const name = `${namespace}/${typeof o.metadata?.name === 'string' ? o.metadata.name : '<no name>'}`;
+    const result = validateMCPServer(object, {
+      allowSnippetAnnotations: env.allowSnippetAnnotations,
+      gatewayProxyImage: env.gatewayProxyImage,
+    });
+    if (!result.valid) {
+      failed++;
+      io.stderr(
+        `${source}: MCPServer ${name} is invalid: ${formatViolations(result.violations)}\n`,
+      );
+      continue;
+    }
+    const { spec, metadata } = result.server;
+    const path = effectivePath(metadata.name, spec);
+    const host = effectiveHost(spec, env);
+    const url = canonicalURL({ host, path, tls: routeUsesTLS(spec, env) });
+    const route = host ? `host ${host}` : 'every host';
+    const gateway = gatewayEnabled(spec, env) ? 'gateway sidecar on' : 'no gateway sidecar';
+    io.stdout(`MCPServer ${name} is valid: ${url || path} (${route}, path ${path}, ${gateway})\n`);
+  }
+  if (seen === 0) {
+    io.stderr(`error: no ${API_VERSION} ${KIND} found in ${values.filename}\n`);
+    return 1;
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+/** Runs one command; returns the exit code. */
+export function main(argv: string[], io: Io): number {
+  const [command = 'help', ...rest] = argv;
+  try {
+    switch (command) {
+      case 'manifests':
+        return manifests(rest, io);
+      case 'validate':
+        return validate(rest, io);
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout(USAGE);
+        return 0;
+      default:
+        throw new UsageError(`unknown command "${command}"; run mcp-operator help`);
+    }
+  } catch (err) {
+    if (
+      err instanceof UsageError ||
+      (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
+      io.stderr(`mcp-operator: ${(err as Error).message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+if (import.meta.main) {
+  process.exitCode = main(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    readStdin: () => readFileSync(0, 'utf8'),
+    env: process.env,
+  });
+}

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { main } from '../../src/cmd/main.ts';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+function run(argv: string[], options: { env?: Record<string, string>; stdin?: string } = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = main(argv, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    readStdin: () => options.stdin ?? '',
+    env: options.env ?? {},
+  });
+  return { code, stdout, stderr };
+}
+
+describe('mcp-operator', () => {
+  it('manifests crd prints the checked-in CRD', () => {
+    const { code, stdout } = run(['manifests', 'crd']);
+    assert.equal(code, 0);
+    assert.equal(stdout, readFileSync(`${root}config/crd/mcpruntime.org_mcpservers.yaml`, 'utf8'));
+  });
+
+  it('manifests crd honours MCP_ALLOW_SNIPPET_ANNOTATIONS', () => {
+    const { stdout } = run(['manifests', 'crd'], {
+      env: { MCP_ALLOW_SNIPPET_ANNOTATIONS: 'true' },
+    });
+    assert.doesNotMatch(stdout, /-snippet/);
+  });
+
+  it('validate reports where each sample is served', () => {
+    const { code, stdout, stderr } = run(['validate', '-f', `${root}config/samples`], {
+      env: { MCP_DEFAULT_INGRESS_HOST: 'mcp.example.com' },
+    });
+    assert.equal(stderr, '');
+    assert.equal(code, 0);
+    assert.match(
+      stdout,
+      /MCPServer default\/hello-mcp is valid: http:\/\/mcp\.example\.com\/hello-mcp\/mcp/,
+    );
+    assert.match(
+      stdout,
+      /MCPServer default\/ticketing is valid: \/tickets\/mcp \(every host, path \/tickets\/mcp, gateway sidecar on\)/,
+    );
+  });
+
+  it('validate lists every violation with its path on stderr and exits 1', () => {
+    const stdin = `apiVersion: mcpruntime.org/v1alpha1
+kind: MCPServer
+metadata: {name: bad}
+spec: {image: "", replicas: -1}
+`;
+    const { code, stdout, stderr } = run(['validate', '-f', '-'], { stdin });
+    assert.equal(code, 1);
+    assert.equal(stdout, '');
+    assert.equal(
+      stderr,
+      '<stdin>: MCPServer default/bad is invalid: spec.image: must not be empty; spec.replicas: must be at least 0\n',
+    );
+  });
+
+  it('validate says so when a file has no MCPServer or is not YAML', () => {
+    assert.equal(run(['validate', '-f', '-'], { stdin: 'kind: ConfigMap\n' }).code, 1);
+    const broken = run(['validate', '-f', '-'], { stdin: 'a: [\n' });
+    assert.equal(broken.code, 1);
+    assert.match(broken.stderr, /^error: <stdin>: not valid YAML/);
+  });
+
+  it('rejects bad usage with one line and exit 2', () => {
+    const table: [string[], Record<string, string>, string][] = [
+      [['frobnicate'], {}, 'mcp-operator: unknown command "frobnicate"; run mcp-operator help\n'],
+      [
+        ['manifests', 'everything'],
+        {},
+        'mcp-operator: manifests: unknown manifest "everything"; accepted: crd\n',
+      ],
+      [['validate'], {}, 'mcp-operator: validate: -f FILE is required (use - for stdin)\n'],
+      [
+        ['manifests', 'crd'],
+        { MCP_ALLOW_SNIPPET_ANNOTATIONS: 'maybe' },
+        'mcp-operator: MCP_ALLOW_SNIPPET_ANNOTATIONS="maybe" must be true, false, 1 or 0\n',
+      ],
+    ];
+    for (const [argv, env, message] of table) {
+      const { code, stderr } = run(argv, { env });
+      assert.equal(code, 2, argv.join(' '));
+      assert.equal(stderr, message);
+    }
+    const unknownFlag = run(['validate', '--bogus']);
+    assert.equal(unknownFlag.code, 2);
+    assert.match(unknownFlag.stderr, /^mcp-operator: Unknown option '--bogus'/);
+    assert.equal(unknownFlag.stderr.split('\n').length, 2);
+  });
+
+  it('runs as a real process with the same exit codes', () => {
+    const tsx = `${root}node_modules/tsx/dist/cli.mjs`;
+    const ok = spawnSync(process.execPath, [tsx, 'src/cmd/main.ts', 'manifests', 'crd'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    assert.equal(ok.status, 0);
+    assert.match(ok.stdout, /^# Generated/);
+    const bad = spawnSync(process.execPath, [tsx, 'src/cmd/main.ts', 'nope'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    assert.equal(bad.status, 2);
+    assert.equal(bad.stderr, 'mcp-operator: unknown command "nope"; run mcp-operator help\n');
+  });
+});
