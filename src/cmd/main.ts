@@ -15,6 +15,7 @@ import {
 import { formatViolations, validateMCPServer } from '../api/v1alpha1/validation.ts';
 import { parseOperatorEnv } from './env.ts';
 import type { OperatorEnv } from './env.ts';
+import { parseLocalFlags, startLocal } from './local.ts';
 import { loadDocuments } from './manifests.ts';
 
 const USAGE = `Usage: mcp-operator <command> [flags]
@@ -23,6 +24,9 @@ Commands:
   manifests crd        print the MCPServer CustomResourceDefinition (YAML)
   validate -f FILE     check the MCPServers in FILE (a file, a directory, or - for stdin)
                        and print where each would be served
+  local [flags]        run the local control plane (an in-process Kubernetes API server) with the
+                       CRD and samples installed; --port N (6443), --kubeconfig-out PATH
+                       (.local/kubeconfig), --no-operator, --no-samples, --no-simulation
   help                 print this help
 `;
 
@@ -108,23 +112,40 @@ function validate(args: string[], io: Io): number {
   return failed > 0 ? 1 : 0;
 }
 
-/** Runs one command; returns the exit code. */
-export function main(argv: string[], io: Io): number {
-  const [command = 'help', ...rest] = argv;
+/** Runs `local` until SIGINT/SIGTERM; resolves with the exit code. */
+async function local(args: string[], io: Io): Promise<number> {
+  let flags;
   try {
-    switch (command) {
-      case 'manifests':
-        return manifests(rest, io);
-      case 'validate':
-        return validate(rest, io);
-      case 'help':
-      case '--help':
-      case '-h':
-        io.stdout(USAGE);
-        return 0;
-      default:
-        throw new UsageError(`unknown command "${command}"; run mcp-operator help`);
-    }
+    flags = parseLocalFlags(args);
+  } catch (err) {
+    throw new UsageError(`local: ${(err as Error).message}`);
+  }
+  let plane;
+  try {
+    plane = await startLocal(flags, (line) => io.stdout(`${line}\n`));
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const message =
+      code === 'EADDRINUSE'
+        ? `port ${flags.port} is in use; pick another with --port`
+        : (err as Error).message;
+    io.stderr(`error: ${message}\n`);
+    return 1;
+  }
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await plane.stop();
+  io.stdout('stopped\n');
+  return 0;
+}
+
+/** Runs one command; resolves with the exit code. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  try {
+    if (argv[0] === 'local') return await local(argv.slice(1), io);
+    return run(argv, io);
   } catch (err) {
     if (
       err instanceof UsageError ||
@@ -137,8 +158,25 @@ export function main(argv: string[], io: Io): number {
   }
 }
 
+function run(argv: string[], io: Io): number {
+  const [command = 'help', ...rest] = argv;
+  switch (command) {
+    case 'manifests':
+      return manifests(rest, io);
+    case 'validate':
+      return validate(rest, io);
+    case 'help':
+    case '--help':
+    case '-h':
+      io.stdout(USAGE);
+      return 0;
+    default:
+      throw new UsageError(`unknown command "${command}"; run mcp-operator help`);
+  }
+}
+
 if (import.meta.main) {
-  process.exitCode = main(process.argv.slice(2), {
+  process.exitCode = await main(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     readStdin: () => readFileSync(0, 'utf8'),

@@ -6,10 +6,10 @@ import { main } from '../../src/cmd/main.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 
-function run(argv: string[], options: { env?: Record<string, string>; stdin?: string } = {}) {
+async function run(argv: string[], options: { env?: Record<string, string>; stdin?: string } = {}) {
   let stdout = '';
   let stderr = '';
-  const code = main(argv, {
+  const code = await main(argv, {
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
     readStdin: () => options.stdin ?? '',
@@ -19,21 +19,21 @@ function run(argv: string[], options: { env?: Record<string, string>; stdin?: st
 }
 
 describe('mcp-operator', () => {
-  it('manifests crd prints the checked-in CRD', () => {
-    const { code, stdout } = run(['manifests', 'crd']);
+  it('manifests crd prints the checked-in CRD', async () => {
+    const { code, stdout } = await run(['manifests', 'crd']);
     assert.equal(code, 0);
     assert.equal(stdout, readFileSync(`${root}config/crd/mcpruntime.org_mcpservers.yaml`, 'utf8'));
   });
 
-  it('manifests crd honours MCP_ALLOW_SNIPPET_ANNOTATIONS', () => {
-    const { stdout } = run(['manifests', 'crd'], {
+  it('manifests crd honours MCP_ALLOW_SNIPPET_ANNOTATIONS', async () => {
+    const { stdout } = await run(['manifests', 'crd'], {
       env: { MCP_ALLOW_SNIPPET_ANNOTATIONS: 'true' },
     });
     assert.doesNotMatch(stdout, /-snippet/);
   });
 
-  it('validate reports where each sample is served', () => {
-    const { code, stdout, stderr } = run(['validate', '-f', `${root}config/samples`], {
+  it('validate reports where each sample is served', async () => {
+    const { code, stdout, stderr } = await run(['validate', '-f', `${root}config/samples`], {
       env: { MCP_DEFAULT_INGRESS_HOST: 'mcp.example.com' },
     });
     assert.equal(stderr, '');
@@ -48,13 +48,13 @@ describe('mcp-operator', () => {
     );
   });
 
-  it('validate lists every violation with its path on stderr and exits 1', () => {
+  it('validate lists every violation with its path on stderr and exits 1', async () => {
     const stdin = `apiVersion: mcpruntime.org/v1alpha1
 kind: MCPServer
 metadata: {name: bad}
 spec: {image: "", replicas: -1}
 `;
-    const { code, stdout, stderr } = run(['validate', '-f', '-'], { stdin });
+    const { code, stdout, stderr } = await run(['validate', '-f', '-'], { stdin });
     assert.equal(code, 1);
     assert.equal(stdout, '');
     assert.equal(
@@ -63,14 +63,14 @@ spec: {image: "", replicas: -1}
     );
   });
 
-  it('validate says so when a file has no MCPServer or is not YAML', () => {
-    assert.equal(run(['validate', '-f', '-'], { stdin: 'kind: ConfigMap\n' }).code, 1);
-    const broken = run(['validate', '-f', '-'], { stdin: 'a: [\n' });
+  it('validate says so when a file has no MCPServer or is not YAML', async () => {
+    assert.equal((await run(['validate', '-f', '-'], { stdin: 'kind: ConfigMap\n' })).code, 1);
+    const broken = await run(['validate', '-f', '-'], { stdin: 'a: [\n' });
     assert.equal(broken.code, 1);
     assert.match(broken.stderr, /^error: <stdin>: not valid YAML/);
   });
 
-  it('rejects bad usage with one line and exit 2', () => {
+  it('rejects bad usage with one line and exit 2', async () => {
     const table: [string[], Record<string, string>, string][] = [
       [['frobnicate'], {}, 'mcp-operator: unknown command "frobnicate"; run mcp-operator help\n'],
       [
@@ -86,11 +86,11 @@ spec: {image: "", replicas: -1}
       ],
     ];
     for (const [argv, env, message] of table) {
-      const { code, stderr } = run(argv, { env });
+      const { code, stderr } = await run(argv, { env });
       assert.equal(code, 2, argv.join(' '));
       assert.equal(stderr, message);
     }
-    const unknownFlag = run(['validate', '--bogus']);
+    const unknownFlag = await run(['validate', '--bogus']);
     assert.equal(unknownFlag.code, 2);
     assert.match(unknownFlag.stderr, /^mcp-operator: Unknown option '--bogus'/);
     assert.equal(unknownFlag.stderr.split('\n').length, 2);

@@ -1,0 +1,246 @@
+// The local control plane: the store, the HTTP API server, the simulated
+// controllers and fault injection behind one typed API. A test and trial
+// tool, not a production API server.
+import { randomBytes } from 'node:crypto';
+import { stringify } from 'yaml';
+import { SimulatedControllers, SIMULATED_CLASS_ANNOTATION } from './controllers.ts';
+import type { ControllerOptions } from './controllers.ts';
+import { Faults } from './faults.ts';
+import type { FailureRule, LatencyRule } from './faults.ts';
+import { LocalHttpServer } from './http.ts';
+import type { DenyRule } from './http.ts';
+import { selfSignedCertificate } from './self-signed.ts';
+import { Store } from './store.ts';
+import type { KubeObject, ResourceType } from './types.ts';
+
+export interface LocalControlPlaneOptions {
+  /** TCP port on 127.0.0.1; 0 picks a free one. */
+  port?: number;
+  /** Bearer tokens accepted, token → user. Default: one random token for user "admin". */
+  tokens?: Record<string, string>;
+  anonymous?: boolean;
+  garbageCollection?: boolean;
+  /** Simulated controllers; all on unless switched off. */
+  simulation?: Partial<ControllerOptions> & { clusterIPs?: boolean };
+  bookmarkIntervalSeconds?: number;
+  historySize?: number;
+}
+
+export class LocalControlPlane {
+  readonly store: Store;
+  readonly faults = new Faults();
+  readonly controllers: SimulatedControllers;
+  readonly #http: LocalHttpServer;
+  readonly #options: LocalControlPlaneOptions;
+  readonly tokens: Map<string, string>;
+  readonly adminToken = randomBytes(16).toString('hex');
+  /** The serving certificate (PEM), which is also the CA clients trust. */
+  readonly caCert: string;
+  #port = 0;
+
+  constructor(options: LocalControlPlaneOptions = {}) {
+    this.#options = options;
+    this.tokens = new Map(
+      Object.entries(options.tokens ?? { [randomBytes(16).toString('hex')]: 'admin' }),
+    );
+    this.store = new Store({
+      garbageCollection: options.garbageCollection ?? true,
+      allocateClusterIPs: options.simulation?.clusterIPs ?? true,
+      ...(options.historySize ? { historySize: options.historySize } : {}),
+    });
+    this.controllers = new SimulatedControllers(this.store, {
+      deployments: options.simulation?.deployments ?? true,
+      ingresses: options.simulation?.ingresses ?? true,
+      deploymentReadyDelayMs: options.simulation?.deploymentReadyDelayMs ?? 200,
+    });
+    const tls = selfSignedCertificate();
+    this.caCert = tls.certPem;
+    this.#http = new LocalHttpServer(this.store, this.faults, {
+      tls: { cert: tls.certPem, key: tls.keyPem },
+      tokens: this.tokens,
+      anonymous: options.anonymous ?? false,
+      adminToken: this.adminToken,
+      bookmarkIntervalSeconds: options.bookmarkIntervalSeconds ?? 10,
+      admin: (path, body) => this.#admin(path, body),
+    });
+  }
+
+  /** Starts listening and the simulated controllers; returns the base URL. */
+  async start(): Promise<string> {
+    this.#port = await this.#http.listen(this.#options.port ?? 0);
+    this.controllers.start();
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    this.controllers.stop();
+    await this.#http.close();
+  }
+
+  get url(): string {
+    return `https://127.0.0.1:${this.#port}`;
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  /** The first configured token. */
+  get token(): string {
+    return [...this.tokens.keys()][0]!;
+  }
+
+  /** A kubeconfig for kubectl and client libraries, as YAML. */
+  kubeconfig(token = this.token): string {
+    return stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [
+        {
+          name: 'mcp-local',
+          cluster: {
+            server: this.url,
+            'certificate-authority-data': Buffer.from(this.caCert).toString('base64'),
+          },
+        },
+      ],
+      users: [{ name: 'mcp-local', user: { token } }],
+      contexts: [
+        {
+          name: 'mcp-local',
+          context: { cluster: 'mcp-local', user: 'mcp-local', namespace: 'default' },
+        },
+      ],
+      'current-context': 'mcp-local',
+    });
+  }
+
+  /** The served resource type for a group and plural. */
+  type(group: string, plural: string): ResourceType {
+    const type = this.store.typeFor(group, plural);
+    if (!type) throw new Error(`no resource ${plural}${group ? `.${group}` : ''} is served`);
+    return type;
+  }
+
+  /** Creates or replaces an object as the cluster admin would (used to install the CRD and samples). */
+  applyObject(object: KubeObject, fieldManager = 'mcp-operator-local'): KubeObject {
+    const [group, version] = object.apiVersion.includes('/')
+      ? object.apiVersion.split('/')
+      : ['', object.apiVersion];
+    const type = this.store
+      .types()
+      .find((t) => t.group === group && t.version === version && t.kind === object.kind);
+    if (!type)
+      throw new Error(`no resource of kind ${object.kind} in ${object.apiVersion} is served`);
+    return this.store.patch(
+      type,
+      object.metadata.namespace ?? (type.namespaced ? 'default' : undefined),
+      object.metadata.name!,
+      'apply',
+      object,
+      {
+        fieldManager,
+        force: true,
+      },
+    ).object;
+  }
+
+  /** An IngressClass whose Ingresses get a simulated load-balancer address. */
+  addSimulatedIngressClass(
+    name: string,
+    controller = 'local.mcpruntime.org/simulated',
+  ): KubeObject {
+    return this.applyObject({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'IngressClass',
+      metadata: { name, annotations: { [SIMULATED_CLASS_ANNOTATION]: 'true' } },
+      spec: { controller },
+    });
+  }
+
+  // ---- fault injection ------------------------------------------------------
+
+  failNext(rule: FailureRule): void {
+    this.faults.failNext(rule);
+  }
+  addLatency(rule: LatencyRule): void {
+    this.faults.addLatency(rule);
+  }
+  dropWatches(): void {
+    this.#http.dropWatches();
+  }
+  stallWatches(): void {
+    this.#http.stallWatches();
+  }
+  compactHistory(): void {
+    this.store.compactHistory();
+  }
+  deny(rule: DenyRule): void {
+    this.#http.denyRules.push(rule);
+  }
+  clearDenyRules(): void {
+    this.#http.denyRules = [];
+  }
+  get openWatchCount(): number {
+    return this.#http.openWatchCount;
+  }
+
+  /** Drops every connection and stops answering for `downtimeMs`, keeping the store, then listens again on the same port. */
+  async restart(downtimeMs = 0): Promise<void> {
+    await this.#http.close();
+    if (downtimeMs > 0) await new Promise((r) => setTimeout(r, downtimeMs));
+    await this.#http.listen(this.#port);
+  }
+
+  #admin(path: string, body: unknown): unknown {
+    const b = (body ?? {}) as Record<string, unknown>;
+    switch (path) {
+      case 'fail':
+        this.failNext(b as unknown as FailureRule);
+        return { ok: true };
+      case 'latency':
+        this.addLatency(b as unknown as LatencyRule);
+        return { ok: true };
+      case 'clear':
+        this.faults.clear();
+        this.clearDenyRules();
+        return { ok: true };
+      case 'deny':
+        this.deny(b);
+        return { ok: true };
+      case 'watches/drop':
+        this.dropWatches();
+        return { ok: true };
+      case 'watches/stall':
+        this.stallWatches();
+        return { ok: true };
+      case 'history/compact':
+        this.compactHistory();
+        return { ok: true };
+      case 'restart':
+        void this.restart(Number(b.downtimeMs ?? 0));
+        return { ok: true };
+      case 'requests':
+        return { requests: this.faults.requests(), counts: this.faults.countRequests() };
+      case 'requests/reset':
+        this.faults.resetRequests();
+        return { ok: true };
+      case 'deployments/hold':
+        this.controllers.holdDeployment(String(b.namespace), String(b.name));
+        return { ok: true };
+      case 'deployments/fail':
+        this.controllers.failDeployment(
+          String(b.namespace),
+          String(b.name),
+          typeof b.reason === 'string' ? b.reason : 'ImagePullBackOff',
+          typeof b.message === 'string' ? b.message : undefined,
+        );
+        return { ok: true };
+      case 'deployments/release':
+        this.controllers.releaseDeployment(String(b.namespace), String(b.name));
+        return { ok: true };
+      default:
+        throw new Error(`unknown admin endpoint ${path}`);
+    }
+  }
+}

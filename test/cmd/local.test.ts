@@ -1,0 +1,89 @@
+// `mcp-operator local --no-operator` as a user runs it: it starts, says where
+// it listens, installs the CRD, writes a kubeconfig that works, and stops
+// cleanly on Ctrl-C.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+describe('mcp-operator local', () => {
+  it('serves the API with the CRD and samples, writes a kubeconfig, and stops on SIGINT', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-local-'));
+    const kubeconfig = join(dir, 'nested', 'kubeconfig');
+    const child = spawn(
+      process.execPath,
+      [
+        `${root}node_modules/tsx/dist/cli.mjs`,
+        'src/cmd/main.ts',
+        'local',
+        '--no-operator',
+        '--port',
+        '0',
+        '--kubeconfig-out',
+        kubeconfig,
+      ],
+      { cwd: root },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    );
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const check = () => (out.includes('press Ctrl-C to stop') ? resolve() : undefined);
+        child.stdout.on('data', check);
+        void exited.then(() => reject(new Error(`exited early: ${out}${err}`)));
+      });
+      assert.match(out, /local control plane listening on https:\/\/127\.0\.0\.1:\d+/);
+      assert.match(out, /installed the MCPServer CRD and 3 sample MCPServer\(s\)/);
+      assert.match(out, /simulated/);
+      assert.equal(statSync(kubeconfig).mode & 0o777, 0o600);
+      const kc = new KubeConfig();
+      kc.loadFromString(readFileSync(kubeconfig, 'utf8'));
+      const list: unknown = await kc
+        .makeApiClient(CustomObjectsApi)
+        .listNamespacedCustomObject({
+          group: 'mcpruntime.org',
+          version: 'v1alpha1',
+          namespace: 'default',
+          plural: 'mcpservers',
+        });
+      assert.deepEqual(
+        (list as { items: { metadata: { name: string } }[] }).items
+          .map((i) => i.metadata.name)
+          .sort(),
+        ['hello-mcp', 'ticketing', 'weather'],
+      );
+      child.kill('SIGINT');
+      assert.equal(await exited, 0);
+      assert.match(out, /stopped\n$/);
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects a bad flag with one line and exit 2', async () => {
+    const child = spawn(
+      process.execPath,
+      [`${root}node_modules/tsx/dist/cli.mjs`, 'src/cmd/main.ts', 'local', '--port', 'abc'],
+      { cwd: root },
+    );
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.equal(code, 2);
+    assert.equal(
+      err,
+      'mcp-operator: local: --port must be a port number from 0 to 65535, got "abc"\n',
+    );
+  });
+});

@@ -1,0 +1,260 @@
+// The real kubectl against a running local control plane: what a platform
+// engineer would type. Skipped, with the reason, where kubectl is missing
+// (.ci/run installs it, so CI always runs this suite).
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { parse } from 'yaml';
+import type { LocalControlPlane } from '../../src/local/control-plane.ts';
+import { startPlane } from './harness.ts';
+
+const KUBECTL = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p));
+const root = new URL('../../', import.meta.url).pathname;
+
+describe(
+  'kubectl against the local control plane',
+  {
+    skip: KUBECTL
+      ? false
+      : "kubectl is not installed (.ci/run installs Debian's kubernetes-client)",
+  },
+  () => {
+    let plane: LocalControlPlane;
+    let dir: string;
+    let env: NodeJS.ProcessEnv;
+
+    const kubectl = (args: string[], input?: string) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        const child = execFile(
+          KUBECTL!,
+          [...args, `--cache-dir=${join(dir, 'cache')}`],
+          { env, timeout: 30_000 },
+          (err, stdout, stderr) => {
+            resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+          },
+        );
+        if (input !== undefined) child.stdin!.end(input);
+      });
+    const ok = async (args: string[], input?: string) => {
+      const result = await kubectl(args, input);
+      assert.equal(result.code, 0, `kubectl ${args.join(' ')} failed: ${result.stderr}`);
+      return result.stdout;
+    };
+
+    before(async () => {
+      ({ plane } = await startPlane({ simulation: { deploymentReadyDelayMs: 0 } }));
+      dir = mkdtempSync(join(tmpdir(), 'mcp-kubectl-'));
+      writeFileSync(join(dir, 'kubeconfig'), plane.kubeconfig());
+      env = { PATH: process.env.PATH, HOME: dir, KUBECONFIG: join(dir, 'kubeconfig') };
+    });
+    after(async () => {
+      await plane.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('applies the CRD client-side, then server-side', async () => {
+      assert.match(
+        await ok(['apply', '-f', `${root}config/crd/mcpruntime.org_mcpservers.yaml`]),
+        /customresourcedefinition.apiextensions.k8s.io\/mcpservers.mcpruntime.org (created|configured)/,
+      );
+      assert.match(
+        await ok([
+          'apply',
+          '--server-side',
+          '-f',
+          `${root}config/crd/mcpruntime.org_mcpservers.yaml`,
+        ]),
+        /serverside-applied/,
+      );
+      await ok([
+        'wait',
+        '--for=condition=Established',
+        'crd/mcpservers.mcpruntime.org',
+        '--timeout=10s',
+      ]);
+    });
+
+    it('applies the samples client-side, re-applies them, and applies them server-side', async () => {
+      const first = await ok(['apply', '-f', `${root}config/samples/`]);
+      assert.match(first, /mcpserver.mcpruntime.org\/hello-mcp created/);
+      assert.match(first, /mcpserver.mcpruntime.org\/weather created/);
+      assert.match(
+        await ok(['apply', '-f', `${root}config/samples/`]),
+        /mcpserver.mcpruntime.org\/hello-mcp unchanged/,
+      );
+      assert.match(
+        await ok(['apply', '--server-side', '--force-conflicts', '-f', `${root}config/samples/`]),
+        /mcpserver.mcpruntime.org\/ticketing serverside-applied/,
+      );
+    });
+
+    it('gets MCPServers with the printer columns, by short name and category too', async () => {
+      const table = await ok(['get', 'mcpservers']);
+      assert.match(table.split('\n')[0]!, /^NAME\s+PHASE\s+READY\s+URL\s+AGE\s*$/);
+      assert.match(table, /^hello-mcp\s/m);
+      const wide = await ok(['get', 'mcps', '-o', 'wide']);
+      assert.match(wide.split('\n')[0]!, /TEAM\s+GATEWAY\s+IMAGE/);
+      assert.match(await ok(['get', 'mcp']), /ticketing/);
+    });
+
+    it('gets one as YAML', async () => {
+      const yaml = parse(await ok(['get', 'mcpserver', 'weather', '-o', 'yaml'])) as {
+        spec: { replicas: number; ingressHost: string };
+        metadata: { uid: string };
+      };
+      assert.equal(yaml.spec.replicas, 2);
+      assert.equal(yaml.spec.ingressHost, 'weather.mcp.example.com');
+      assert.match(yaml.metadata.uid, /-/);
+    });
+
+    it('patches the status subresource and waits for it', async () => {
+      const status = JSON.stringify({
+        status: {
+          phase: 'Ready',
+          url: 'http://mcp.example.com/hello-mcp/mcp',
+          conditions: [
+            {
+              type: 'Ready',
+              status: 'True',
+              reason: 'AllReady',
+              message: 'ok',
+              lastTransitionTime: '2026-01-01T00:00:00Z',
+            },
+          ],
+        },
+      });
+      assert.match(
+        await ok([
+          'patch',
+          'mcpserver',
+          'hello-mcp',
+          '--subresource=status',
+          '--type=merge',
+          '-p',
+          status,
+        ]),
+        /patched/,
+      );
+      await ok([
+        'wait',
+        '--for=jsonpath={.status.phase}=Ready',
+        'mcpserver/hello-mcp',
+        '--timeout=10s',
+      ]);
+      await ok(['wait', '--for=condition=Ready', 'mcpserver/hello-mcp', '--timeout=10s']);
+      assert.match(
+        await ok(['get', 'mcpserver', 'hello-mcp']),
+        /hello-mcp\s+Ready\s+True\s+http:\/\/mcp\.example\.com\/hello-mcp\/mcp/,
+      );
+    });
+
+    it('watches ADDED, MODIFIED and DELETED events', { timeout: 60_000 }, async () => {
+      const watcher = spawn(
+        KUBECTL!,
+        ['get', 'mcpservers', '-w', '--output-watch-events', `--cache-dir=${join(dir, 'cache')}`],
+        { env },
+      );
+      let out = '';
+      let exited = false;
+      const waiting = new Set<() => void>();
+      const wake = () => waiting.forEach((check) => check());
+      watcher.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        wake();
+      });
+      watcher.on('exit', () => {
+        exited = true;
+        wake();
+      });
+      const seen = (pattern: RegExp) =>
+        new Promise<void>((resolve, reject) => {
+          const check = () => {
+            if (pattern.test(out)) {
+              waiting.delete(check);
+              resolve();
+            } else if (exited) {
+              waiting.delete(check);
+              reject(new Error(`kubectl get -w exited before ${String(pattern)}: ${out}`));
+            }
+          };
+          waiting.add(check);
+          check();
+        });
+      try {
+        await seen(/^EVENT\s+NAME\s+PHASE\s+READY\s+URL\s+AGE/m);
+        await seen(/^ADDED\s+weather\s/m);
+        const manifest =
+          'apiVersion: mcpruntime.org/v1alpha1\nkind: MCPServer\nmetadata: {name: watched, namespace: default}\nspec: {image: "x:1"}\n';
+        await ok(['apply', '-f', '-'], manifest);
+        await seen(/^ADDED\s+watched\s/m);
+        await ok(['label', 'mcpserver', 'watched', 'seen=yes']);
+        await seen(/^MODIFIED\s+watched\s/m);
+        await ok(['delete', 'mcpserver', 'watched', '--wait=true']);
+        await seen(/^DELETED\s+watched\s/m);
+      } finally {
+        watcher.kill();
+      }
+    });
+
+    it('deletes and waits until the object is gone', async () => {
+      await ok([
+        'patch',
+        'mcpserver',
+        'weather',
+        '--type=merge',
+        '-p',
+        '{"metadata":{"finalizers":["example.com/hold"]}}',
+      ]);
+      const deleting = kubectl(['delete', 'mcpserver', 'weather', '--wait=true', '--timeout=20s']);
+      await ok([
+        'wait',
+        '--for=jsonpath={.metadata.deletionTimestamp}',
+        'mcpserver/weather',
+        '--timeout=10s',
+      ]);
+      await ok([
+        'patch',
+        'mcpserver',
+        'weather',
+        '--type=json',
+        '-p',
+        '[{"op":"remove","path":"/metadata/finalizers"}]',
+      ]);
+      const result = await deleting;
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /mcpserver.mcpruntime.org "weather" deleted/);
+      const gone = await kubectl(['get', 'mcpserver', 'weather']);
+      assert.notEqual(gone.code, 0);
+      assert.match(
+        gone.stderr,
+        /Error from server \(NotFound\): mcpservers.mcpruntime.org "weather" not found/,
+      );
+    });
+
+    it("shows the API server's field errors for an invalid MCPServer", async () => {
+      const manifest = `apiVersion: mcpruntime.org/v1alpha1
+kind: MCPServer
+metadata: {name: broken, namespace: default}
+spec:
+  image: "x:1"
+  port: 70000
+  gateway: {port: 8088}
+`;
+      const result = await kubectl(['apply', '-f', '-'], manifest);
+      assert.notEqual(result.code, 0);
+      assert.match(result.stderr, /The MCPServer "broken" is invalid/);
+      assert.match(result.stderr, /spec\.port: Invalid value: 70000/);
+    });
+
+    it('rejects unknown fields (kubectl validates strictly by default)', async () => {
+      const manifest =
+        'apiVersion: mcpruntime.org/v1alpha1\nkind: MCPServer\nmetadata: {name: authy, namespace: default}\nspec: {image: "x:1", auth: {mode: oauth}}\n';
+      const result = await kubectl(['apply', '-f', '-'], manifest);
+      assert.notEqual(result.code, 0);
+      assert.match(result.stderr, /unknown field "spec\.auth"/);
+    });
+  },
+);
