@@ -41,7 +41,7 @@ export interface Status {
   metadata: Record<string, never>;
   status: 'Failure' | 'Success';
   message: string;
-  reason: string;
+  reason?: string;
   details?: StatusDetails;
   code: number;
 }
@@ -64,7 +64,8 @@ export class ApiError extends Error {
       metadata: {},
       status: 'Failure',
       message: this.message,
-      reason: this.reason,
+      // kube leaves reason out when it has none (e.g. some 500s).
+      ...(this.reason ? { reason: this.reason } : {}),
       ...(this.details ? { details: this.details } : {}),
       code: this.code,
     };
@@ -104,7 +105,8 @@ export const errors = {
   /** 422 Invalid, e.g. `MCPServer.mcpruntime.org "x" is invalid: spec.port: Invalid value: ...` */
   invalid: (kind: string, group: string, name: string, fieldErrors: FieldError[]) => {
     const qualified = group ? `${kind}.${group}` : kind;
-    const rendered = fieldErrors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message));
+    // The message lists each distinct error once; causes keep them all.
+    const rendered = [...new Set(fieldErrors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)))];
     const joined = rendered.length === 1 ? rendered[0]! : `[${rendered.join(', ')}]`;
     return new ApiError(422, 'Invalid', `${qualified} "${name}" is invalid: ${joined}`, {
       name,

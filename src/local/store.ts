@@ -696,10 +696,15 @@ export class Store {
       applyBuiltinDefaults(object);
       fieldErrors.push(...validateBuiltin(object, old));
       if (type.group === CRD_GROUP && type.kind === 'CustomResourceDefinition') {
-        fieldErrors.push(...validateCRD(object));
+        fieldErrors.push(...validateCRD(object, old));
       }
     } else if (type.schema) {
-      const outcome = processCustomResource(object, type.schema, old ? { oldObject: old } : {});
+      // Metadata errors lead, and keep CEL from running on a broken object, as in kube.
+      const metadataErrors = fieldErrors.splice(0);
+      const outcome = processCustomResource(object, type.schema, {
+        ...(old ? { oldObject: old } : {}),
+        metadataErrors,
+      });
       if (outcome.unknownFields.length > 0) {
         const validation = options.fieldValidation ?? 'Warn';
         if (validation === 'Strict') {
@@ -715,9 +720,9 @@ export class Store {
           );
         }
       }
-      // Pruned and defaulted in place.
-      for (const key of Object.keys(object)) if (key !== 'metadata') delete object[key];
-      Object.assign(object, outcome.object, { metadata: object.metadata });
+      // Pruned and defaulted in place (unknown metadata fields are dropped too).
+      for (const key of Object.keys(object)) delete object[key];
+      Object.assign(object, outcome.object);
       fieldErrors.push(...outcome.errors);
     }
     if (fieldErrors.length > 0) throw errors.invalid(type.kind, type.group, name, fieldErrors);

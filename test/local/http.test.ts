@@ -251,6 +251,39 @@ describe('local control plane over HTTP', () => {
       });
     });
 
+    it('delays matching requests by the configured latency', async () => {
+      plane.addLatency({ verb: 'get', resource: 'configmaps', ms: 150 });
+      const started = performance.now();
+      assert.equal((await request('/api/v1/namespaces/default/configmaps/ct')).status, 200);
+      assert.ok(performance.now() - started >= 150);
+      plane.faults.clear();
+    });
+
+    it('stalls open watches silently: the stream stays open and delivers nothing', async () => {
+      const from = plane.store.resourceVersion;
+      const stalled = readWatch(
+        `/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=1&resourceVersion=${from}`,
+        () => false,
+      );
+      await new Promise<void>((resolve) => {
+        const check = () => (plane.openWatchCount > 0 ? resolve() : setImmediate(check));
+        check();
+      });
+      plane.stallWatches();
+      const fresh = readWatch(
+        `/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${from}`,
+        (e) => e.length > 0,
+      );
+      await request('/api/v1/namespaces/default/configmaps', {
+        method: 'POST',
+        body: JSON.stringify({ metadata: { name: 'during-stall' } }),
+      });
+      assert.equal((await fresh).events[0]?.type, 'ADDED');
+      const { events, ended } = await stalled;
+      assert.deepEqual(events, []);
+      assert.ok(ended);
+    });
+
     it('offers the same controls on the admin endpoint, guarded by the admin token', async () => {
       const denied = await request('/admin/fail', {
         method: 'POST',
@@ -283,6 +316,61 @@ describe('local control plane over HTTP', () => {
       assert.ok((await watching).ended);
       await plane.restart();
       assert.equal((await request('/api/v1/namespaces/default/configmaps/ct')).status, 200);
+    });
+  });
+
+  describe('switched-off simulation', () => {
+    it('leaves Deployments without status and Ingresses without an address', async () => {
+      const { plane: quiet } = await startPlane({
+        simulation: { deployments: false, ingresses: false, deploymentReadyDelayMs: 0 },
+      });
+      try {
+        quiet.addSimulatedIngressClass('traefik');
+        const deployments = quiet.type('apps', 'deployments');
+        quiet.store.create(deployments, 'default', {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'idle' },
+          spec: {
+            selector: { matchLabels: { app: 'idle' } },
+            template: {
+              metadata: { labels: { app: 'idle' } },
+              spec: { containers: [{ name: 'c', image: 'x:1' }] },
+            },
+          },
+        });
+        quiet.store.create(quiet.type('networking.k8s.io', 'ingresses'), 'default', {
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'Ingress',
+          metadata: { name: 'idle' },
+          spec: {
+            ingressClassName: 'traefik',
+            rules: [
+              {
+                http: {
+                  paths: [
+                    {
+                      path: '/',
+                      pathType: 'Prefix',
+                      backend: { service: { name: 'idle', port: { number: 80 } } },
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        });
+        // The controllers act on a zero-delay timer; let one pass.
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        await new Promise((resolve) => setImmediate(resolve));
+        assert.equal(quiet.store.get(deployments, 'default', 'idle').status, undefined);
+        assert.equal(
+          quiet.store.get(quiet.type('networking.k8s.io', 'ingresses'), 'default', 'idle').status,
+          undefined,
+        );
+      } finally {
+        await quiet.stop();
+      }
     });
   });
 });
