@@ -303,6 +303,58 @@ for (const target of ['in-memory', 'http'] as const) {
         );
       });
 
+      it('orphans dependents with propagationPolicy Orphan, and deletes them first with Foreground', async () => {
+        const owner = await api.create(configMap(unique('orphaner')));
+        const ownerRef = {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          name: owner.metadata.name!,
+          uid: owner.metadata.uid!,
+        };
+        const orphan = await api.create(
+          configMap(unique('orphan'), {}, { ownerReferences: [ownerRef] }),
+        );
+        await api.delete(ref(owner), { propagationPolicy: 'Orphan' });
+        await waitFor(
+          async () =>
+            await api.get(ref(owner)).then(
+              () => undefined,
+              () => true,
+            ),
+          'the owner to go',
+        );
+        assert.equal((await api.get(ref(orphan))).metadata.ownerReferences, undefined);
+
+        const parent = await api.create(configMap(unique('parent')));
+        const parentRef = {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          name: parent.metadata.name!,
+          uid: parent.metadata.uid!,
+          blockOwnerDeletion: true,
+        };
+        const child = await api.create(
+          configMap(unique('child'), {}, { ownerReferences: [parentRef] }),
+        );
+        await api.delete(ref(parent), { propagationPolicy: 'Foreground' });
+        await waitFor(
+          async () =>
+            await api.get(ref(child)).then(
+              () => undefined,
+              () => true,
+            ),
+          'the child to go',
+        );
+        await waitFor(
+          async () =>
+            await api.get(ref(parent)).then(
+              () => undefined,
+              () => true,
+            ),
+          'the parent to go',
+        );
+      });
+
       it('keeps dependents when garbage collection is off', async () => {
         plane.store.garbageCollection = false;
         const owner = await api.create(configMap(unique('owner')));
@@ -487,6 +539,40 @@ for (const target of ['in-memory', 'http'] as const) {
         assert.ok(fields.includes('spec.port'), JSON.stringify(err.causes));
         assert.ok(fields.includes('spec.tools'), JSON.stringify(err.causes));
         assert.match(err.message, /tool names must be unique/);
+      });
+    });
+
+    describe('built-in validation', () => {
+      it('checks Lease times are MicroTime', async () => {
+        const lease = (renewTime: string): KubeObject => ({
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: { name: unique('lease'), namespace: 'default' },
+          spec: { holderIdentity: 'a', leaseDurationSeconds: 15, renewTime },
+        });
+        const ok = await api.create(lease('2026-11-24T21:00:00.123456Z'));
+        assert.equal((ok.spec as { renewTime: string }).renewTime, '2026-11-24T21:00:00.123456Z');
+        await rejects(
+          api.create(lease('2026-11-24T21:00:00Z')),
+          422,
+          'Invalid',
+          /spec\.renewTime: Invalid value/,
+        );
+      });
+
+      it('keeps a Deployment selector immutable', async () => {
+        const d = await api.create(deployment(unique('immutable')));
+        await rejects(
+          api.patch(ref(d), 'merge', {
+            spec: {
+              selector: { matchLabels: { app: 'other' } },
+              template: { metadata: { labels: { app: 'other' } } },
+            },
+          }),
+          422,
+          'Invalid',
+          /spec\.selector: Invalid value: .*field is immutable/,
+        );
       });
     });
 
