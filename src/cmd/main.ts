@@ -16,11 +16,18 @@ import { formatViolations, validateMCPServer } from '../api/v1alpha1/validation.
 import { parseOperatorEnv } from './env.ts';
 import type { OperatorEnv } from './env.ts';
 import { parseLocalFlags, startLocal } from './local.ts';
+import { ConfigError, parseRunConfig, runOperator } from './run.ts';
 import { loadDocuments } from './manifests.ts';
 
 const USAGE = `Usage: mcp-operator <command> [flags]
 
 Commands:
+  run [flags]          the operator: watches the cluster and reconciles until SIGTERM/SIGINT
+                       (the default command); flags: --kubeconfig PATH, --metrics-bind-address ADDR
+                       (:8080, 0 disables), --health-probe-bind-address ADDR (:8081), --leader-elect,
+                       --leader-election-namespace NS, --watch-namespace NS (repeatable),
+                       --max-concurrent-reconciles N (4), --resync-period DURATION (10m),
+                       --log-level debug|info|warn|error (info), --log-format json|text (json)
   manifests crd        print the MCPServer CustomResourceDefinition (YAML)
   validate -f FILE     check the MCPServers in FILE (a file, a directory, or - for stdin)
                        and print where each would be served
@@ -141,11 +148,39 @@ async function local(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
+/** Runs `run` until SIGTERM/SIGINT; resolves with the exit code. */
+async function run(args: string[], io: Io): Promise<number> {
+  let config;
+  try {
+    config = parseRunConfig(args, io.env);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(err.message);
+    throw err;
+  }
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  try {
+    return await runOperator(config, { stderr: io.stderr, env: io.env, signal: stop.signal });
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  }
+}
+
 /** Runs one command; resolves with the exit code. */
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
     if (argv[0] === 'local') return await local(argv.slice(1), io);
-    return run(argv, io);
+    if (
+      argv.length === 0 ||
+      argv[0] === 'run' ||
+      (argv[0]!.startsWith('-') && argv[0] !== '-h' && argv[0] !== '--help')
+    ) {
+      return await run(argv[0] === 'run' ? argv.slice(1) : argv, io);
+    }
+    return simpleCommand(argv, io);
   } catch (err) {
     if (
       err instanceof UsageError ||
@@ -158,7 +193,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
-function run(argv: string[], io: Io): number {
+function simpleCommand(argv: string[], io: Io): number {
   const [command = 'help', ...rest] = argv;
   switch (command) {
     case 'manifests':

@@ -106,7 +106,9 @@ export const errors = {
   invalid: (kind: string, group: string, name: string, fieldErrors: FieldError[]) => {
     const qualified = group ? `${kind}.${group}` : kind;
     // The message lists each distinct error once; causes keep them all.
-    const rendered = [...new Set(fieldErrors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)))];
+    const rendered = [
+      ...new Set(fieldErrors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message))),
+    ];
     const joined = rendered.length === 1 ? rendered[0]! : `[${rendered.join(', ')}]`;
     return new ApiError(422, 'Invalid', `${qualified} "${name}" is invalid: ${joined}`, {
       name,

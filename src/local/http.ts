@@ -103,11 +103,11 @@ export class LocalHttpServer {
     });
   }
 
-  /** Stops listening and cuts every connection (open watches included). */
+  /** Stops listening and cuts every connection, open watches included, as a crash would. */
   close(): Promise<void> {
+    for (const socket of this.#sockets) socket.destroy();
     for (const watch of this.#watches) watch.stop();
     this.#watches.clear();
-    for (const socket of this.#sockets) socket.destroy();
     return new Promise((resolve) => this.#server.close(() => resolve()));
   }
 
@@ -402,6 +402,9 @@ export class LocalHttpServer {
   }
 
   #serveWatch(req: IncomingMessage, res: ServerResponse, route: Route, q: URLSearchParams) {
+    // Refuse a malformed resume point with 400 before the stream starts.
+    const from = q.get('resourceVersion');
+    if (from && !/^\d+$/.test(from)) throw errors.badRequest(`invalid resource version: ${from}`);
     const asTable = wantsTable(req.headers.accept);
     const open: OpenWatch = { res, stalled: false, stop: () => {} };
     const write = (event: WatchEvent) => {

@@ -48,14 +48,12 @@ describe('mcp-operator local', () => {
       assert.equal(statSync(kubeconfig).mode & 0o777, 0o600);
       const kc = new KubeConfig();
       kc.loadFromString(readFileSync(kubeconfig, 'utf8'));
-      const list: unknown = await kc
-        .makeApiClient(CustomObjectsApi)
-        .listNamespacedCustomObject({
-          group: 'mcpruntime.org',
-          version: 'v1alpha1',
-          namespace: 'default',
-          plural: 'mcpservers',
-        });
+      const list: unknown = await kc.makeApiClient(CustomObjectsApi).listNamespacedCustomObject({
+        group: 'mcpruntime.org',
+        version: 'v1alpha1',
+        namespace: 'default',
+        plural: 'mcpservers',
+      });
       assert.deepEqual(
         (list as { items: { metadata: { name: string } }[] }).items
           .map((i) => i.metadata.name)
