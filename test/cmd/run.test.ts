@@ -14,14 +14,10 @@ import { LocalControlPlane } from '../../src/local/control-plane.ts';
 const root = new URL('../../', import.meta.url).pathname;
 
 function start(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(
-    process.execPath,
-    [`${root}node_modules/tsx/dist/cli.mjs`, 'src/cmd/main.ts', ...args],
-    {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    },
-  );
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cmd/main.ts', ...args], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -208,4 +204,106 @@ describe('mcp-operator run', () => {
       'the lease is released',
     );
   });
+});
+
+describe('mcp-operator run, two replicas', () => {
+  it(
+    'hands over after the lease duration when the leader is killed without releasing',
+    { timeout: 90_000 },
+    async () => {
+      const plane = new LocalControlPlane({
+        tokens: { 'token-a': 'replica-a', 'token-b': 'replica-b' },
+      });
+      await plane.start();
+      plane.applyObject(mcpServerCRD());
+      const dir = mkdtempSync(join(tmpdir(), 'mcp-replicas-'));
+      const args = (config: string) => [
+        'run',
+        '--kubeconfig',
+        config,
+        '--leader-elect',
+        '--leader-election-namespace',
+        'default',
+        '--metrics-bind-address',
+        '0',
+        '--health-probe-bind-address',
+        '127.0.0.1:0',
+      ];
+      const configA = join(dir, 'a');
+      const configB = join(dir, 'b');
+      writeFileSync(configA, plane.kubeconfig('token-a'));
+      writeFileSync(configB, plane.kubeconfig('token-b'));
+      const a = start(args(configA), { POD_NAME: 'replica-a' });
+      let b: ReturnType<typeof start> | undefined;
+      const until = (what: string, ok: () => boolean, fail: () => string | undefined) =>
+        new Promise<void>((resolve, reject) => {
+          const deadline = Date.now() + 40_000;
+          const check = () => {
+            if (ok()) return resolve();
+            const problem =
+              fail() ??
+              (Date.now() > deadline
+                ? `timed out\nA: ${a.stderr}\nB: ${b?.stderr ?? ''}`
+                : undefined);
+            if (problem) return reject(new Error(`${what}: ${problem}`));
+            setTimeout(check, 50);
+          };
+          check();
+        });
+      try {
+        await until(
+          'a leads',
+          () => /caches synced/.test(a.stderr),
+          () => (a.child.exitCode !== null ? a.stderr : undefined),
+        );
+        b = start(args(configB), { POD_NAME: 'replica-b' });
+        const standby = b;
+        await until(
+          'b stands by',
+          () => /another replica leads/.test(standby.stderr),
+          () => (standby.child.exitCode !== null ? standby.stderr : undefined),
+        );
+        const controllerRequests = (user: string) =>
+          plane.faults
+            .requests()
+            .filter(
+              (r) =>
+                r.user === user &&
+                r.resource === 'mcpservers' &&
+                (r.verb === 'list' || r.verb === 'watch'),
+            );
+        assert.equal(controllerRequests('replica-b').length, 0, 'the standby runs no controllers');
+        a.child.kill('SIGKILL');
+        const killedAt = Date.now();
+        await a.exited;
+        await until(
+          'b takes over',
+          () => /caches synced/.test(standby.stderr),
+          () => (standby.child.exitCode !== null ? standby.stderr : undefined),
+        );
+        const waited = Date.now() - killedAt;
+        // Not before the 15 s lease could have expired on b's clock (a renewed at most 2 s before dying).
+        assert.ok(waited >= 12_000, `took over after ${waited} ms`);
+        const leaseWritesA = plane.faults
+          .requests()
+          .filter((r) => r.user === 'replica-a' && r.resource === 'leases' && r.verb !== 'get');
+        const lastA = Math.max(...leaseWritesA.map((r) => r.time));
+        const firstB = Math.min(...controllerRequests('replica-b').map((r) => r.time));
+        assert.ok(firstB > lastA, 'never two active leaders');
+        const leases = plane.type('coordination.k8s.io', 'leases');
+        const lease = plane.store.get(leases, 'default', 'mcp-runtime-operator.mcpruntime.org');
+        assert.match(
+          String((lease.spec as { holderIdentity: string }).holderIdentity),
+          /^replica-b_/,
+        );
+        assert.equal((lease.spec as { leaseTransitions: number }).leaseTransitions, 1);
+      } finally {
+        a.child.kill('SIGKILL');
+        b?.child.kill('SIGTERM');
+        if (b) await b.exited;
+        await plane.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
