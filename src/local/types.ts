@@ -1,22 +1,12 @@
 // Shapes shared by the parts of the local API server.
 import type { StructuralSchema } from '../kube/cel.ts';
+import type { KubeObject as BaseKubeObject, ObjectMeta as BaseObjectMeta } from '../kube/port.ts';
 
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
+/** The port's ObjectMeta with the fields the server itself manages typed precisely. */
+export interface ObjectMeta extends BaseObjectMeta {
   deletionGracePeriodSeconds?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
   ownerReferences?: OwnerReference[];
   managedFields?: ManagedFieldsEntry[];
-  [key: string]: unknown;
 }
 
 export interface OwnerReference {
@@ -39,11 +29,8 @@ export interface ManagedFieldsEntry {
 }
 
 /** Any Kubernetes object as JSON. */
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
+export interface KubeObject extends BaseKubeObject {
   metadata: ObjectMeta;
-  [key: string]: unknown;
 }
 
 export interface PrinterColumn {
@@ -75,6 +62,4 @@ export interface ResourceType {
   printerColumns?: PrinterColumn[];
 }
 
-export function apiVersionOf(type: Pick<ResourceType, 'group' | 'version'>): string {
-  return type.group ? `${type.group}/${type.version}` : type.version;
-}
+export { apiVersionOf } from '../kube/port.ts';
