@@ -222,20 +222,24 @@ describe('KubePort over HTTP (client-node)', () => {
 
     it('delivers BOOKMARKs only when asked for', async () => {
       const bookmarks: string[] = [];
-      const withBookmarks = await port.watch(
-        CM,
-        { namespace: NS, labelSelector: 'none=here', resourceVersion: '', allowBookmarks: true },
-        (e) => {
-          if (e.type === 'BOOKMARK') bookmarks.push(e.resourceVersion);
-        },
-      );
       const others: WatchEvent[] = [];
       const without = await port.watch(
         CM,
         { namespace: NS, labelSelector: 'none=here', resourceVersion: '' },
         (e) => others.push(e),
       );
-      await new Promise((r) => setTimeout(r, 300));
+      let sawTwo: () => void = () => {};
+      const two = new Promise<void>((resolve) => (sawTwo = resolve));
+      const withBookmarks = await port.watch(
+        CM,
+        { namespace: NS, labelSelector: 'none=here', resourceVersion: '', allowBookmarks: true },
+        (e) => {
+          if (e.type === 'BOOKMARK') bookmarks.push(e.resourceVersion);
+          if (bookmarks.length >= 2) sawTwo();
+        },
+      );
+      // Two bookmark periods on the watch that asked; the other, open longer, got none.
+      await two;
       withBookmarks.stop();
       without.stop();
       assert.ok(bookmarks.length >= 2, `saw ${bookmarks.length} bookmarks`);
