@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CRD_NAME } from '../api/v1alpha1/defaults.ts';
 import { formatViolations, validateMCPServer } from '../api/v1alpha1/validation.ts';
+import { objectKey } from '../controller/cache.ts';
 import { createLogger } from '../controller/logging.ts';
 import type { LogFormat, LogLevel, Logger } from '../controller/logging.ts';
 import { Manager } from '../controller/manager.ts';
@@ -143,8 +144,7 @@ export function parseRunConfig(
 function validatingReconciler(manager: Manager, env: OperatorEnv): Reconciler {
   return {
     reconcile(request, { log }) {
-      const key = request.namespace ? `${request.namespace}/${request.name}` : request.name;
-      const server = manager.cached(RESOURCES.mcpServers, key);
+      const server = manager.cached(RESOURCES.mcpServers, objectKey({ metadata: { ...request } }));
       if (!server) return Promise.resolve();
       const result = validateMCPServer(server, {
         allowSnippetAnnotations: env.allowSnippetAnnotations,

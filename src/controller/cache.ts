@@ -4,7 +4,7 @@
 import type { KubeObject } from '../kube/port.ts';
 
 /** "namespace/name" for namespaced objects, "name" for cluster-scoped ones. */
-export function objectKey(obj: KubeObject): string {
+export function objectKey(obj: Pick<KubeObject, 'metadata'>): string {
   const { namespace, name = '' } = obj.metadata;
   return namespace ? `${namespace}/${name}` : name;
 }

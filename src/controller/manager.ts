@@ -3,6 +3,7 @@
 // graceful shutdown. It knows nothing about MCP.
 import { randomUUID } from 'node:crypto';
 import type { KubeObject, KubePort, ResourceRef } from '../kube/port.ts';
+import { objectKey, splitKey } from './cache.ts';
 import { realClock } from './clock.ts';
 import type { Clock } from './clock.ts';
 import { Informer } from './informer.ts';
@@ -88,15 +89,8 @@ export interface ManagerOptions {
 
 export type ManagerExit = 'stopped' | 'lost-leadership';
 
-export function keyOf(object: Pick<KubeObject, 'metadata'>): string {
-  const { namespace, name } = object.metadata;
-  return namespace ? `${namespace}/${name}` : String(name);
-}
-
-export function requestOf(key: string): Request {
-  const slash = key.indexOf('/');
-  return slash < 0 ? { name: key } : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
-}
+const informerKey = (resource: ResourceRef, labelSelector: string | undefined) =>
+  `${resource.group}/${resource.plural}?${labelSelector ?? ''}`;
 
 /** Keys of the primaries of `kind` that own `object` as its controller. */
 export function ownerKeys(object: KubeObject, owner: ResourceRef): string[] {
@@ -146,7 +140,7 @@ export class Manager {
 
   /** An object from the shared cache (what the informers last saw), by `namespace/name` key. */
   cached<T extends KubeObject = KubeObject>(resource: ResourceRef, key: string): T | undefined {
-    const informers = this.#informers.get(`${resource.group}/${resource.plural}?`) ?? [];
+    const informers = this.#informers.get(informerKey(resource, undefined)) ?? [];
     for (const informer of informers) {
       const found = informer.cache.get(key);
       if (found) return found as T;
@@ -230,7 +224,7 @@ export class Manager {
   }
 
   #informerFor(resource: ResourceRef, labelSelector: string | undefined): Informer[] {
-    const key = `${resource.group}/${resource.plural}?${labelSelector ?? ''}`;
+    const key = informerKey(resource, labelSelector);
     let informers = this.#informers.get(key);
     if (!informers) {
       const o = this.#options;
@@ -288,7 +282,7 @@ export class Manager {
           });
         }
       };
-      on(spec.for, undefined, (o) => [keyOf(o)]);
+      on(spec.for, undefined, (o) => [objectKey(o)]);
       for (const owned of spec.owns ?? [])
         on(owned.resource, owned.labelSelector, (o) => ownerKeys(o, spec.for));
       for (const watch of spec.watches ?? [])
@@ -350,7 +344,7 @@ export class Manager {
         continue;
       }
       const reconcileID = randomUUID();
-      const request = requestOf(key);
+      const request: Request = splitKey(key);
       const log = this.#log.child({
         controller: name,
         namespace: request.namespace,

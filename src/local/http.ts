@@ -257,13 +257,13 @@ export class LocalHttpServer {
     if (!plural || extra.length > 0) throw errors.notFound(plural ?? '', group, name ?? '');
     const type = this.#store.typeFor(group, plural, version);
     if (!type) {
-      throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+      throw noSuchPath();
     }
     if (!type.namespaced && namespace !== undefined) {
-      throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+      throw noSuchPath();
     }
     if (subresource !== undefined && (subresource !== 'status' || !type.statusSubresource)) {
-      throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+      throw noSuchPath();
     }
     const watch = watchPath || query.get('watch') === 'true' || query.get('watch') === '1';
     let verb: Verb;
@@ -292,7 +292,7 @@ export class LocalHttpServer {
     // Namespaced kinds are listed and watched across namespaces; everything else needs one.
     if (type.namespaced && namespace === undefined && verb !== 'list' && verb !== 'watch') {
       if (name === undefined) throw errors.methodNotAllowed();
-      throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+      throw noSuchPath();
     }
     return {
       verb,
@@ -524,27 +524,24 @@ export class LocalHttpServer {
     const groupMatch = /^\/apis\/([^/]+)$/.exec(path);
     if (groupMatch) {
       const group = groups.get(groupMatch[1]!);
-      if (!group)
-        throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+      if (!group) throw noSuchPath();
       return this.#json(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(group) });
     }
     const gvMatch = /^\/apis\/([^/]+)\/([^/]+)$/.exec(path);
     if (gvMatch) {
       const [, group, version] = gvMatch;
       const served = types.filter((t) => t.group === group && t.version === version);
-      if (served.length === 0)
-        throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+      if (served.length === 0) throw noSuchPath();
       return this.#json(res, 200, resourceList(`${group}/${version}`, served));
     }
     if (path === '/openapi/v3' || path.startsWith('/openapi/v3/')) {
       const docs = this.#openAPI(types);
       if (path === '/openapi/v3') return this.#json(res, 200, docs.index);
       const doc = docs.documents.get(path.slice('/openapi/v3/'.length));
-      if (!doc)
-        throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+      if (!doc) throw noSuchPath();
       return this.#json(res, 200, doc);
     }
-    throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+    throw noSuchPath();
   }
 
   #openAPI(types: ResourceType[]) {
@@ -577,6 +574,11 @@ export class LocalHttpServer {
       .writeHead(apiError.code, { 'Content-Type': 'application/json' })
       .end(JSON.stringify(apiError.toStatus()));
   }
+}
+
+/** kube-apiserver's answer for a path it does not serve. */
+function noSuchPath(): ApiError {
+  return new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
 }
 
 function reasonFor(code: number): string {

@@ -631,8 +631,8 @@ export class Store {
     if (options.dryRun) return { object: next, warnings: [], code: 202 };
     this.#commit(type, 'MODIFIED', next, live);
     this.#afterUpdate(type, next);
-    if (isNamespace) queueMicrotask(() => this.finalizeNamespaces());
-    if (this.garbageCollection) queueMicrotask(() => this.collectGarbage());
+    if (isNamespace) this.#scheduleNamespaceFinalization();
+    if (this.garbageCollection) this.#scheduleGarbageCollection();
     return { object: clone(next), warnings: [], code: 202 };
   }
 
@@ -836,8 +836,30 @@ export class Store {
         this.#objects.delete(typeKeyOf(served));
       }
     }
-    if (this.garbageCollection) queueMicrotask(() => this.collectGarbage());
-    if (type.namespaced) queueMicrotask(() => this.finalizeNamespaces());
+    if (this.garbageCollection) this.#scheduleGarbageCollection();
+    if (type.namespaced) this.#scheduleNamespaceFinalization();
+  }
+
+  #gcScheduled = false;
+  #namespacesScheduled = false;
+
+  /** One collection pass after a burst of deletes, not one full scan per delete. */
+  #scheduleGarbageCollection() {
+    if (this.#gcScheduled) return;
+    this.#gcScheduled = true;
+    queueMicrotask(() => {
+      this.#gcScheduled = false;
+      this.collectGarbage();
+    });
+  }
+
+  #scheduleNamespaceFinalization() {
+    if (this.#namespacesScheduled) return;
+    this.#namespacesScheduled = true;
+    queueMicrotask(() => {
+      this.#namespacesScheduled = false;
+      this.finalizeNamespaces();
+    });
   }
 
   #registerCRD(crd: KubeObject) {
