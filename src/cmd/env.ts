@@ -1,21 +1,9 @@
 // The operator's environment, read once at start-up into one typed object.
 // Nothing deeper than cmd/ reads process.env.
-import type { RoutingConfig } from '../api/v1alpha1/effective.ts';
+import { PROVISIONED_REGISTRY_SECRET_NAME, REGISTRY_PULL_HOST } from '../api/v1alpha1/defaults.ts';
+import type { OperatorConfig, ReadinessMode } from '../operator/config.ts';
 
-export type ReadinessMode = 'strict' | 'permissive';
-
-export interface OperatorEnv extends RoutingConfig {
-  ingressReadinessMode: ReadinessMode;
-  defaultIngressEntrypoints: string;
-  provisionedRegistryURL: string;
-  provisionedRegistryUsername: string;
-  provisionedRegistryPassword: string;
-  provisionedRegistrySecretName: string;
-  registryPullHost: string;
-  gatewayOtelEndpoint: string;
-  clusterName: string;
-  allowSnippetAnnotations: boolean;
-}
+export type OperatorEnv = OperatorConfig;
 
 export type EnvResult =
   { ok: true; env: OperatorEnv; warnings: string[] } | { ok: false; error: string };
@@ -53,21 +41,23 @@ export function parseOperatorEnv(source: Record<string, string | undefined>): En
     };
   }
 
-  let ingressReadinessMode: ReadinessMode = 'strict';
-  const mode = get('MCP_INGRESS_READINESS_MODE').toLowerCase();
-  if (mode === 'permissive') ingressReadinessMode = 'permissive';
-  else if (mode !== '' && mode !== 'strict') {
-    warnings.push(
-      `MCP_INGRESS_READINESS_MODE=${JSON.stringify(source.MCP_INGRESS_READINESS_MODE)} is not strict or permissive; using strict`,
-    );
+  // A typo here would silently change readiness or URLs for every server:
+  // unlike the platform's Go operator, refuse to start instead.
+  const mode = get('MCP_INGRESS_READINESS_MODE').toLowerCase() || 'strict';
+  if (mode !== 'strict' && mode !== 'permissive') {
+    return {
+      ok: false,
+      error: `MCP_INGRESS_READINESS_MODE=${JSON.stringify(source.MCP_INGRESS_READINESS_MODE)} must be strict or permissive`,
+    };
   }
+  const ingressReadinessMode: ReadinessMode = mode;
 
-  let defaultIngressTLS = parseBool(source.MCP_DEFAULT_INGRESS_TLS);
+  const defaultIngressTLS = parseBool(source.MCP_DEFAULT_INGRESS_TLS);
   if (defaultIngressTLS === undefined) {
-    warnings.push(
-      `MCP_DEFAULT_INGRESS_TLS=${JSON.stringify(source.MCP_DEFAULT_INGRESS_TLS)} is not true, false, 1 or 0; using false`,
-    );
-    defaultIngressTLS = false;
+    return {
+      ok: false,
+      error: `MCP_DEFAULT_INGRESS_TLS=${JSON.stringify(source.MCP_DEFAULT_INGRESS_TLS)} must be true, false, 1 or 0`,
+    };
   }
 
   const allowSnippetAnnotations = parseBool(source.MCP_ALLOW_SNIPPET_ANNOTATIONS);
@@ -102,9 +92,9 @@ export function parseOperatorEnv(source: Record<string, string | undefined>): En
       provisionedRegistryPassword: password,
       provisionedRegistrySecretName: get(
         'PROVISIONED_REGISTRY_SECRET_NAME',
-        'mcp-runtime-registry-pull',
+        PROVISIONED_REGISTRY_SECRET_NAME,
       ),
-      registryPullHost: get('MCP_REGISTRY_PULL_HOST', 'registry.registry.svc.cluster.local:5000'),
+      registryPullHost: get('MCP_REGISTRY_PULL_HOST', REGISTRY_PULL_HOST),
       gatewayOtelEndpoint: get('MCP_GATEWAY_OTEL_EXPORTER_OTLP_ENDPOINT'),
       clusterName: get('MCP_CLUSTER_NAME', 'local'),
       allowSnippetAnnotations,

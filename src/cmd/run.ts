@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import { CRD_NAME } from '../api/v1alpha1/defaults.ts';
+import { CRD_NAME, FIELD_MANAGER } from '../api/v1alpha1/defaults.ts';
 import { formatViolations, validateMCPServer } from '../api/v1alpha1/validation.ts';
 import { objectKey } from '../controller/cache.ts';
 import { createLogger } from '../controller/logging.ts';
@@ -21,7 +21,7 @@ import { parseOperatorEnv } from './env.ts';
 import type { OperatorEnv } from './env.ts';
 
 export const LEASE_NAME = 'mcp-runtime-operator.mcpruntime.org';
-export const FIELD_MANAGER = 'mcp-runtime-operator';
+
 const SERVICE_ACCOUNT_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 
 export interface RunConfig {

@@ -52,27 +52,31 @@ describe('operator environment', () => {
     });
   });
 
-  it('reads the readiness mode trimmed and case-insensitively; anything else is strict with a warning', () => {
+  // reconcile.md: an unreadable value stops the operator (exit 2) instead of
+  // silently changing readiness or URLs for every server.
+  it('reads the readiness mode trimmed and case-insensitively; refuses anything else', () => {
     assert.equal(
       parsed({ MCP_INGRESS_READINESS_MODE: ' Permissive ' }).env.ingressReadinessMode,
       'permissive',
     );
-    const { env, warnings } = parsed({ MCP_INGRESS_READINESS_MODE: 'lenient' });
-    assert.equal(env.ingressReadinessMode, 'strict');
-    assert.deepEqual(warnings, [
-      'MCP_INGRESS_READINESS_MODE="lenient" is not strict or permissive; using strict',
-    ]);
+    assert.equal(
+      parsed({ MCP_INGRESS_READINESS_MODE: 'STRICT' }).env.ingressReadinessMode,
+      'strict',
+    );
+    assert.deepEqual(parseOperatorEnv({ MCP_INGRESS_READINESS_MODE: 'lenient' }), {
+      ok: false,
+      error: 'MCP_INGRESS_READINESS_MODE="lenient" must be strict or permissive',
+    });
   });
 
-  it('reads booleans as true/false/1/0; a bad TLS value is false with a warning', () => {
+  it('reads booleans as true/false/1/0; refuses a TLS value it cannot read', () => {
     assert.equal(parsed({ MCP_DEFAULT_INGRESS_TLS: '1' }).env.defaultIngressTLS, true);
     assert.equal(parsed({ MCP_DEFAULT_INGRESS_TLS: 'TRUE' }).env.defaultIngressTLS, true);
     assert.equal(parsed({ MCP_DEFAULT_INGRESS_TLS: '0' }).env.defaultIngressTLS, false);
-    const { env, warnings } = parsed({ MCP_DEFAULT_INGRESS_TLS: 'yes' });
-    assert.equal(env.defaultIngressTLS, false);
-    assert.deepEqual(warnings, [
-      'MCP_DEFAULT_INGRESS_TLS="yes" is not true, false, 1 or 0; using false',
-    ]);
+    assert.deepEqual(parseOperatorEnv({ MCP_DEFAULT_INGRESS_TLS: 'yes' }), {
+      ok: false,
+      error: 'MCP_DEFAULT_INGRESS_TLS="yes" must be true, false, 1 or 0',
+    });
   });
 
   it('refuses a snippet switch it cannot read rather than guess', () => {

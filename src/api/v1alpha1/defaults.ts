@@ -53,3 +53,30 @@ export const LIMITS = {
   message: 32768,
   conditions: 16,
 } as const;
+
+/** Field manager of every write the operator makes, and the Events' reporting controller. */
+export const FIELD_MANAGER = 'mcp-runtime-operator';
+/** Namespace the operator is installed in (install manifests, leader-election Lease). */
+export const OPERATOR_NAMESPACE = 'mcp-runtime';
+
+/** Labels on everything the operator builds; the selector is APP_LABEL + ROLLOUT_TRACK_LABEL. */
+export const LABELS = {
+  app: 'app',
+  managedBy: 'app.kubernetes.io/managed-by',
+  rolloutTrack: 'mcpruntime.org/rollout-track',
+} as const;
+export const MANAGED_BY = 'mcp-runtime';
+export const ROLLOUT_TRACK_STABLE = 'stable';
+/** The informers' selector for owned objects. */
+export const MANAGED_BY_SELECTOR = `${LABELS.managedBy}=${MANAGED_BY}`;
+
+/** Name of the gateway sidecar container. */
+export const GATEWAY_CONTAINER = 'mcp-gateway';
+/** Non-root user the pods run as (the platform's value), so images whose default user is root still start. */
+export const POD_RUN_AS_USER = 65532;
+/** Default name of the provisioned-registry pull Secret. */
+export const PROVISIONED_REGISTRY_SECRET_NAME = 'mcp-runtime-registry-pull';
+/** Fallback registry for useProvisionedRegistry. */
+export const REGISTRY_PULL_HOST = 'registry.registry.svc.cluster.local:5000';
+/** How soon a server that is not ready yet is looked at again (watches usually come first). */
+export const NOT_READY_REQUEUE_MS = 10_000;
