@@ -1,10 +1,18 @@
 // `mcp-operator local`: the local control plane with the CRD (and samples)
 // installed and a kubeconfig written, until Ctrl-C.
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { KubeConfig } from '@kubernetes/client-node';
 import { mcpServerCRD } from '../api/v1alpha1/crd.ts';
+import { FIELD_MANAGER } from '../api/v1alpha1/defaults.ts';
+import { realClock } from '../controller/clock.ts';
+import { createLogger } from '../controller/logging.ts';
+import { Manager } from '../controller/manager.ts';
+import { createKubeClient } from '../kube/client.ts';
 import { LocalControlPlane } from '../local/control-plane.ts';
+import type { OperatorConfig } from '../operator/config.ts';
+import { mcpServerController } from '../operator/controller.ts';
 import type { KubeObject } from '../local/types.ts';
 import { parseDocuments } from './manifests.ts';
 
@@ -44,11 +52,43 @@ export function parseLocalFlags(args: string[]): LocalFlags {
 
 const SAMPLES_DIR = new URL('../../config/samples/', import.meta.url);
 
-/** Starts the control plane and installs what `local` promises; returns it running. */
+export interface RunningLocal {
+  plane: LocalControlPlane;
+  /** Stops the operator (when running), then the control plane. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The operator in this process, against the control plane through the real
+ * client over HTTPS (as it runs against a cluster), logging to `logFile`.
+ */
+function startOperator(plane: LocalControlPlane, config: OperatorConfig, logFile: string) {
+  const kc = new KubeConfig();
+  kc.loadFromString(plane.kubeconfig());
+  const port = createKubeClient(kc, { userAgent: FIELD_MANAGER });
+  const destination = createWriteStream(logFile, { flags: 'a', mode: 0o600 });
+  const log = createLogger({ destination });
+  const manager = new Manager({ port, logger: log, fieldManager: FIELD_MANAGER });
+  manager.addController(
+    mcpServerController({ manager, port, config, clock: realClock, log, instance: 'local' }),
+  );
+  const stopping = new AbortController();
+  const done = manager.run(stopping.signal).catch((err: unknown) => {
+    log.error({ err: (err as Error).message }, 'manager failed');
+  });
+  return async () => {
+    stopping.abort();
+    await done;
+    await new Promise<void>((resolve) => destination.end(resolve));
+  };
+}
+
+/** Starts the control plane (and the operator) and installs what `local` promises. */
 export async function startLocal(
   flags: LocalFlags,
   print: (line: string) => void,
-): Promise<LocalControlPlane> {
+  config: OperatorConfig,
+): Promise<RunningLocal> {
   const plane = new LocalControlPlane({
     port: flags.port,
     simulation: flags.simulation ? {} : { deployments: false, ingresses: false },
@@ -84,11 +124,23 @@ export async function startLocal(
       ? 'pod readiness and ingress load-balancer addresses are simulated (IngressClasses traefik and nginx)'
       : 'simulation is off: Deployments stay unready and Ingresses get no address',
   );
+  let stopOperator: (() => Promise<void>) | undefined;
   if (flags.operator) {
+    const logFile = join(dirname(kubeconfig), 'operator.log');
+    stopOperator = startOperator(plane, config, logFile);
+    print(`the operator runs in this process; its log: ${logFile}`);
+  } else {
     print(
-      'the operator is not part of this build yet; running the control plane only (same as --no-operator)',
+      'the operator is not running (--no-operator); start one with: mcp-operator run --kubeconfig ' +
+        kubeconfig,
     );
   }
   print('press Ctrl-C to stop');
-  return plane;
+  return {
+    plane,
+    async stop() {
+      await stopOperator?.();
+      await plane.stop();
+    },
+  };
 }

@@ -93,9 +93,11 @@ function validate(args: string[], io: Io): number {
     seen++;
     const namespace = typeof o.metadata?.namespace === 'string' ? o.metadata.namespace : 'default';
     const name = `${namespace}/${typeof o.metadata?.name === 'string' ? o.metadata.name : '<no name>'}`;
+    // As `kubectl apply` (strict field validation by default) would: unknown fields are errors.
     const result = validateMCPServer(object, {
       allowSnippetAnnotations: env.allowSnippetAnnotations,
       gatewayProxyImage: env.gatewayProxyImage,
+      unknownFields: 'reject',
     });
     if (!result.valid) {
       failed++;
@@ -127,9 +129,10 @@ async function local(args: string[], io: Io): Promise<number> {
   } catch (err) {
     throw new UsageError(`local: ${(err as Error).message}`);
   }
-  let plane;
+  const env = operatorEnv(io);
+  let running;
   try {
-    plane = await startLocal(flags, (line) => io.stdout(`${line}\n`));
+    running = await startLocal(flags, (line) => io.stdout(`${line}\n`), env);
   } catch (err) {
     const code = (err as { code?: string }).code;
     const message =
@@ -143,7 +146,7 @@ async function local(args: string[], io: Io): Promise<number> {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  await plane.stop();
+  await running.stop();
   io.stdout('stopped\n');
   return 0;
 }

@@ -5,18 +5,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CRD_NAME, FIELD_MANAGER } from '../api/v1alpha1/defaults.ts';
-import { formatViolations, validateMCPServer } from '../api/v1alpha1/validation.ts';
-import { objectKey } from '../controller/cache.ts';
+import { realClock } from '../controller/clock.ts';
 import { createLogger } from '../controller/logging.ts';
 import type { LogFormat, LogLevel, Logger } from '../controller/logging.ts';
 import { Manager } from '../controller/manager.ts';
-import type { ManagerOptions, Reconciler } from '../controller/manager.ts';
+import type { ManagerOptions } from '../controller/manager.ts';
 import { parseBindAddress } from '../controller/servers.ts';
 import type { BindAddress } from '../controller/servers.ts';
 import { createKubeClient, loadKubeConfig } from '../kube/client.ts';
 import { NotFoundError } from '../kube/errors.ts';
 import { RESOURCES } from '../kube/port.ts';
 import type { KubePort } from '../kube/port.ts';
+import { mcpServerController } from '../operator/controller.ts';
 import { parseOperatorEnv } from './env.ts';
 import type { OperatorEnv } from './env.ts';
 
@@ -137,26 +137,6 @@ export function parseRunConfig(
   };
 }
 
-/**
- * Until the MCPServer reconciler lands, `run` checks every MCPServer against
- * the API's rules and logs what it finds; it changes nothing in the cluster.
- */
-function validatingReconciler(manager: Manager, env: OperatorEnv): Reconciler {
-  return {
-    reconcile(request, { log }) {
-      const server = manager.cached(RESOURCES.mcpServers, objectKey({ metadata: { ...request } }));
-      if (!server) return Promise.resolve();
-      const result = validateMCPServer(server, {
-        allowSnippetAnnotations: env.allowSnippetAnnotations,
-        gatewayProxyImage: env.gatewayProxyImage,
-      });
-      if (result.valid) log.info('MCPServer observed');
-      else log.warn({ violations: formatViolations(result.violations) }, 'MCPServer is invalid');
-      return Promise.resolve();
-    },
-  };
-}
-
 /** Checks the CRD is installed; a clear message and exit 1 when it is not. */
 async function checkCRD(port: KubePort): Promise<string | undefined> {
   try {
@@ -218,12 +198,17 @@ export async function runOperator(config: RunConfig, io: RunIo): Promise<number>
       : {}),
   };
   const manager = new Manager(options);
-  manager.addController({
-    name: 'mcpserver',
-    for: RESOURCES.mcpServers,
-    reconciler: validatingReconciler(manager, config.env),
-    maxConcurrentReconciles: config.maxConcurrentReconciles,
-  });
+  manager.addController(
+    mcpServerController({
+      manager,
+      port,
+      config: config.env,
+      clock: realClock,
+      log,
+      instance: identity,
+      maxConcurrentReconciles: config.maxConcurrentReconciles,
+    }),
+  );
   log.info(
     {
       identity,

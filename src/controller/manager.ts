@@ -138,14 +138,30 @@ export class Manager {
     return this.#synced || this.#standby;
   }
 
+  /** Every informer of a resource, whatever its label selector. */
+  #informersOf(resource: ResourceRef): Informer[] {
+    const prefix = informerKey(resource, '');
+    return [...this.#informers.entries()]
+      .filter(([key]) => key.startsWith(prefix))
+      .flatMap(([, informers]) => informers);
+  }
+
   /** An object from the shared cache (what the informers last saw), by `namespace/name` key. */
   cached<T extends KubeObject = KubeObject>(resource: ResourceRef, key: string): T | undefined {
-    const informers = this.#informers.get(informerKey(resource, undefined)) ?? [];
-    for (const informer of informers) {
+    for (const informer of this.#informersOf(resource)) {
       const found = informer.cache.get(key);
       if (found) return found as T;
     }
     return undefined;
+  }
+
+  /** Every cached object of a resource. */
+  cachedList<T extends KubeObject = KubeObject>(resource: ResourceRef): T[] {
+    const seen = new Map<string, T>();
+    for (const informer of this.#informersOf(resource)) {
+      for (const object of informer.cache.list()) seen.set(objectKey(object), object as T);
+    }
+    return [...seen.values()];
   }
 
   get healthAddress(): string | undefined {

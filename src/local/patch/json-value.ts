@@ -1,35 +1,9 @@
 // Small helpers over parsed JSON values, shared by the patch and apply code.
 
-export type JsonObject = Record<string, unknown>;
+import { isObject } from '../../kube/json.ts';
 
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** A deep copy of a JSON value (undefined stays undefined). */
-export function clone<T>(value: T): T {
-  if (Array.isArray(value)) return value.map((item: unknown) => clone(item)) as T;
-  if (isObject(value)) {
-    const out: JsonObject = {};
-    for (const [key, item] of Object.entries(value)) out[key] = clone(item);
-    return out as T;
-  }
-  return value;
-}
-
-/** JSON equality: object key order does not matter, array order does. */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) {
-    return Array.isArray(b) && a.length === b.length && a.every((item, i) => deepEqual(item, b[i]));
-  }
-  if (isObject(a) && isObject(b)) {
-    const keys = Object.keys(a);
-    if (keys.length !== Object.keys(b).length) return false;
-    return keys.every((key) => key in b && deepEqual(a[key], b[key]));
-  }
-  return false;
-}
+export { clone, deepEqual, isObject } from '../../kube/json.ts';
+export type { JsonObject } from '../../kube/json.ts';
 
 /** The JSON type name Go's encoding/json uses in "cannot unmarshal X into ..." errors. */
 export function jsonKind(value: unknown): string {

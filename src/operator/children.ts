@@ -1,0 +1,93 @@
+// Writes one owned object toward its desired state: create when absent,
+// update only when something the operator owns drifted, never touch an object
+// of the same name that this MCPServer does not control. Reads come from the
+// informer cache; a cache miss is confirmed with one GET (the cache holds only
+// labelled objects, and may not have seen the operator's own create yet).
+import { FIELD_MANAGER } from '../api/v1alpha1/defaults.ts';
+import { NotFoundError } from '../kube/errors.ts';
+import type { KubeObject, KubePort, ResourceRef } from '../kube/port.ts';
+import { controlledBy, driftOf, mergeForUpdate } from './drift.ts';
+import type { Observed } from './readiness.ts';
+
+export interface ObjectReader {
+  get<T extends KubeObject = KubeObject>(resource: ResourceRef, key: string): T | undefined;
+  list<T extends KubeObject = KubeObject>(resource: ResourceRef): T[];
+}
+
+export type WriteKind = 'created' | 'updated';
+
+export interface ChildResult {
+  observed: Observed;
+  /** Set when this pass wrote the object, with the paths that drifted for an update. */
+  wrote?: { kind: WriteKind; fields: string[] };
+}
+
+/** The live object under `desired`'s name: from the cache, else from the API server. */
+export async function liveObject(
+  port: KubePort,
+  cache: ObjectReader,
+  resource: ResourceRef,
+  namespace: string,
+  name: string,
+): Promise<KubeObject | undefined> {
+  const cached = cache.get(resource, `${namespace}/${name}`);
+  if (cached) return cached;
+  try {
+    return await port.get(resource, namespace, name);
+  } catch (err) {
+    if (err instanceof NotFoundError) return undefined;
+    throw err;
+  }
+}
+
+export async function ensureChild(
+  port: KubePort,
+  cache: ObjectReader,
+  resource: ResourceRef,
+  desired: KubeObject,
+  ownerUID: string | undefined,
+): Promise<ChildResult> {
+  const namespace = desired.metadata.namespace!;
+  const name = desired.metadata.name!;
+  const live = await liveObject(port, cache, resource, namespace, name);
+  if (live && !controlledBy(live, ownerUID)) {
+    return { observed: { state: 'foreign', kind: resource.kind, name } };
+  }
+  if (!live) {
+    const created = await port.create(resource, desired, { fieldManager: FIELD_MANAGER });
+    return {
+      observed: { state: 'owned', object: created },
+      wrote: { kind: 'created', fields: [] },
+    };
+  }
+  const drift = driftOf(live, desired, FIELD_MANAGER);
+  if (drift.length === 0) return { observed: { state: 'owned', object: live } };
+  const updated = await port.update(resource, mergeForUpdate(live, desired, FIELD_MANAGER), {
+    fieldManager: FIELD_MANAGER,
+  });
+  return {
+    observed: { state: 'owned', object: updated },
+    wrote: { kind: 'updated', fields: drift },
+  };
+}
+
+/** Deletes the object if this MCPServer controls it (a route lost to another server). */
+export async function removeChild(
+  port: KubePort,
+  cache: ObjectReader,
+  resource: ResourceRef,
+  namespace: string,
+  name: string,
+  ownerUID: string | undefined,
+): Promise<boolean> {
+  const live = await liveObject(port, cache, resource, namespace, name);
+  if (!live || !controlledBy(live, ownerUID)) return false;
+  try {
+    await port.delete(resource, namespace, name, {
+      ...(live.metadata.uid ? { preconditions: { uid: live.metadata.uid } } : {}),
+    });
+  } catch (err) {
+    if (!(err instanceof NotFoundError)) throw err;
+  }
+  return true;
+}

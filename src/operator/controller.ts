@@ -1,0 +1,74 @@
+// The MCPServer controller as the manager runs it: the reconciler plus what
+// wakes it — MCPServers, the Deployments, Services and Ingresses they own
+// (cached only when labelled managed-by mcp-runtime), IngressClasses (a new
+// class re-queues the servers waiting for it) and MCPServers again for shared
+// routes (a server that takes or frees a route re-queues the others on it).
+import { MANAGED_BY_SELECTOR } from '../api/v1alpha1/defaults.ts';
+import type { Clock } from '../controller/clock.ts';
+import type { Logger } from '../controller/logging.ts';
+import type { ControllerSpec, Manager } from '../controller/manager.ts';
+import { isObject } from '../kube/json.ts';
+import { RESOURCES } from '../kube/port.ts';
+import type { KubePort } from '../kube/port.ts';
+import type { ObjectReader } from './children.ts';
+import type { OperatorConfig } from './config.ts';
+import { ApiEventRecorder } from './events.ts';
+import { createServerMetrics } from './metrics.ts';
+import { MCPServerReconciler } from './reconciler.ts';
+
+export interface MCPServerControllerOptions {
+  manager: Manager;
+  port: KubePort;
+  config: OperatorConfig;
+  clock: Clock;
+  log: Logger;
+  /** Who reports the Events (pod name + suffix). */
+  instance: string;
+  maxConcurrentReconciles?: number;
+}
+
+/** The manager's shared caches as the reconciler reads them. */
+export function managerReader(manager: Manager): ObjectReader {
+  return {
+    get: (resource, key) => manager.cached(resource, key),
+    list: (resource) => manager.cachedList(resource),
+  };
+}
+
+export function mcpServerController(options: MCPServerControllerOptions): ControllerSpec {
+  const cache = managerReader(options.manager);
+  const reconciler = new MCPServerReconciler({
+    port: options.port,
+    cache,
+    config: options.config,
+    clock: options.clock,
+    events: new ApiEventRecorder({
+      port: options.port,
+      clock: options.clock,
+      log: options.log,
+      instance: options.instance,
+    }),
+    metrics: createServerMetrics(options.manager.metrics.registry),
+  });
+  const owned = [RESOURCES.deployments, RESOURCES.services, RESOURCES.ingresses];
+  return {
+    name: 'mcpserver',
+    for: RESOURCES.mcpServers,
+    owns: owned.map((resource) => ({ resource, labelSelector: MANAGED_BY_SELECTOR })),
+    watches: [
+      {
+        resource: RESOURCES.ingressClasses,
+        map: (ingressClass) =>
+          cache
+            .list(RESOURCES.mcpServers)
+            .filter((s) => isObject(s.spec) && s.spec.ingressClass === ingressClass.metadata.name)
+            .map((s) => `${s.metadata.namespace}/${s.metadata.name}`),
+      },
+      { resource: RESOURCES.mcpServers, map: (server) => reconciler.routes.sharing(server) },
+    ],
+    reconciler,
+    ...(options.maxConcurrentReconciles
+      ? { maxConcurrentReconciles: options.maxConcurrentReconciles }
+      : {}),
+  };
+}

@@ -1,0 +1,124 @@
+// Kubernetes Events (events.k8s.io/v1) about MCPServers, aggregated as
+// client-go's tools/events does: an event identical to one recorded shortly
+// before (same object, type, reason, action and note) is not created again,
+// the existing one gains a `series` with a count and lastObservedTime.
+// Events are best effort: a failed write is logged and never fails a reconcile.
+import { randomBytes } from 'node:crypto';
+import { API_VERSION, FIELD_MANAGER, KIND } from '../api/v1alpha1/defaults.ts';
+import type { Clock } from '../controller/clock.ts';
+import { microTime } from '../controller/leader-election.ts';
+import type { Logger } from '../controller/logging.ts';
+import { NotFoundError } from '../kube/errors.ts';
+import { RESOURCES } from '../kube/port.ts';
+import type { KubeObject, KubePort } from '../kube/port.ts';
+
+export type EventType = 'Normal' | 'Warning';
+
+export interface EventRecord {
+  type: EventType;
+  /** CamelCase, e.g. Created, InvalidSpec. */
+  reason: string;
+  /** What the operator did or tried: Create, Update, Reconcile, Validate. */
+  action: string;
+  note: string;
+  /** The child object the event is about, when there is one. */
+  related?: { apiVersion: string; kind: string; name: string; namespace?: string };
+}
+
+export interface EventRecorder {
+  record(server: KubeObject, event: EventRecord): Promise<void>;
+}
+
+/** Events repeating within this window join a series instead of creating a new Event. */
+const SERIES_WINDOW_MS = 6 * 60_000;
+const NOTE_LIMIT = 1024;
+
+interface Seen {
+  name: string;
+  namespace: string;
+  count: number;
+  lastMs: number;
+}
+
+export class ApiEventRecorder implements EventRecorder {
+  readonly #port: KubePort;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #instance: string;
+  readonly #seen = new Map<string, Seen>();
+
+  constructor(options: { port: KubePort; clock: Clock; log: Logger; instance: string }) {
+    this.#port = options.port;
+    this.#clock = options.clock;
+    this.#log = options.log;
+    this.#instance = options.instance;
+  }
+
+  async record(server: KubeObject, event: EventRecord): Promise<void> {
+    const namespace = server.metadata.namespace ?? 'default';
+    const note =
+      event.note.length > NOTE_LIMIT ? `${event.note.slice(0, NOTE_LIMIT - 1)}…` : event.note;
+    const key = [server.metadata.uid, event.type, event.reason, event.action, note].join('\u0000');
+    const now = this.#clock.now();
+    this.#forgetOld(now);
+    const seen = this.#seen.get(key);
+    try {
+      if (seen && now - seen.lastMs < SERIES_WINDOW_MS) {
+        try {
+          await this.#port.patch(
+            RESOURCES.events,
+            seen.namespace,
+            seen.name,
+            'merge',
+            { series: { count: seen.count + 1, lastObservedTime: microTime(now) } },
+            { fieldManager: FIELD_MANAGER },
+          );
+          seen.count++;
+          seen.lastMs = now;
+          return;
+        } catch (err) {
+          // The Event expired (or was deleted): start a new one.
+          if (!(err instanceof NotFoundError)) throw err;
+        }
+      }
+      const name = `${server.metadata.name}.${randomBytes(8).toString('hex')}`;
+      await this.#port.create(
+        RESOURCES.events,
+        {
+          apiVersion: 'events.k8s.io/v1',
+          kind: 'Event',
+          metadata: { name, namespace },
+          eventTime: microTime(now),
+          reportingController: FIELD_MANAGER,
+          reportingInstance: this.#instance,
+          action: event.action,
+          reason: event.reason,
+          note,
+          type: event.type,
+          regarding: {
+            apiVersion: API_VERSION,
+            kind: KIND,
+            name: server.metadata.name,
+            namespace,
+            uid: server.metadata.uid,
+          },
+          ...(event.related ? { related: event.related } : {}),
+        },
+        { fieldManager: FIELD_MANAGER },
+      );
+      this.#seen.set(key, { name, namespace, count: 1, lastMs: now });
+    } catch (err) {
+      this.#log.warn(
+        { reason: event.reason, err: err instanceof Error ? err.message : String(err) },
+        'could not record an event',
+      );
+    }
+  }
+
+  #forgetOld(now: number) {
+    if (this.#seen.size < 1024) return;
+    for (const [key, seen] of this.#seen) {
+      if (now - seen.lastMs >= SERIES_WINDOW_MS) this.#seen.delete(key);
+    }
+  }
+}

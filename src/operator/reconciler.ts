@@ -1,0 +1,412 @@
+// The MCPServer reconciler: the thin orchestration of reconcile.md's loop —
+// fetch → default → validate (spec, routing prerequisites, route ownership) →
+// Deployment → Service → Ingress → readiness → status → requeue. The
+// decisions live in pure modules (desired, drift, readiness, status, routes);
+// this one reads the cache, writes through the port, and records Events.
+// Collaborators are injected (cert-manager's habit) so tests swap them.
+import { FIELD_MANAGER, NOT_READY_REQUEUE_MS } from '../api/v1alpha1/defaults.ts';
+import { withStaticDefaults } from '../api/v1alpha1/effective.ts';
+import type { MCPServer, MCPServerSpecInput, MCPServerStatus } from '../api/v1alpha1/schema.ts';
+import { formatViolations, validateMCPServer } from '../api/v1alpha1/validation.ts';
+import { objectKey } from '../controller/cache.ts';
+import type { Clock } from '../controller/clock.ts';
+import type { Logger } from '../controller/logging.ts';
+import type {
+  ReconcileContext,
+  ReconcileResult,
+  Reconciler,
+  Request,
+} from '../controller/manager.ts';
+import { ConflictError } from '../kube/errors.ts';
+import { deepEqual, isObject } from '../kube/json.ts';
+import { RESOURCES } from '../kube/port.ts';
+import type { KubeObject, KubePort, ResourceRef } from '../kube/port.ts';
+import { ensureChild, removeChild } from './children.ts';
+import type { ChildResult, ObjectReader } from './children.ts';
+import type { OperatorConfig } from './config.ts';
+import { desiredState } from './desired.ts';
+import type { DesiredState } from './desired.ts';
+import type { EventRecorder } from './events.ts';
+import { PullSecretKeeper } from './pull-secret.ts';
+import {
+  deploymentReadiness,
+  gatewayReadiness,
+  ingressReadiness,
+  loadBalancerAddress,
+  serviceReadiness,
+} from './readiness.ts';
+import type { Observed, Readiness } from './readiness.ts';
+import { RouteIndex } from './route-index.ts';
+import { routeConflictMessage } from './routes.ts';
+import { computeStatus } from './status.ts';
+import type { Outcome, Surfaces } from './status.ts';
+import type { ServerMetrics } from './metrics.ts';
+import { canonicalURL } from '../api/v1alpha1/effective.ts';
+
+export interface ReconcilerDeps {
+  port: KubePort;
+  cache: ObjectReader;
+  config: OperatorConfig;
+  events: EventRecorder;
+  clock: Clock;
+  metrics?: ServerMetrics;
+}
+
+type StoredServer = KubeObject & { spec?: unknown; status?: MCPServerStatus };
+
+const CHILDREN = [
+  ['deployment', RESOURCES.deployments],
+  ['service', RESOURCES.services],
+  ['ingress', RESOURCES.ingresses],
+] as const satisfies readonly (readonly [string, ResourceRef])[];
+
+/** A failed write on the way to the desired state: status Error/ReconcileError, then a rate-limited retry. */
+class ChildWriteError extends Error {}
+
+/** Static defaults missing from a stored spec (an object stored before the CRD declared them). */
+export function missingStaticDefaults(spec: unknown): Record<string, unknown> {
+  if (!isObject(spec)) return {};
+  const filled = withStaticDefaults(spec as MCPServerSpecInput) as Record<string, unknown>;
+  const missing: Record<string, unknown> = {};
+  for (const key of ['replicas', 'port', 'servicePort', 'ingressClass'] as const) {
+    if (spec[key] === undefined) missing[key] = filled[key];
+  }
+  const tools = spec.tools;
+  if (Array.isArray(tools) && tools.some((t) => isObject(t) && t.requiredTrust === undefined)) {
+    missing.tools = filled.tools; // a merge patch replaces lists whole
+  }
+  return missing;
+}
+
+export class MCPServerReconciler implements Reconciler {
+  readonly #deps: ReconcilerDeps;
+  readonly routes: RouteIndex;
+  readonly #pullSecrets: PullSecretKeeper;
+
+  constructor(deps: ReconcilerDeps) {
+    this.#deps = deps;
+    this.routes = new RouteIndex(deps.config, deps.cache);
+    this.#pullSecrets = new PullSecretKeeper(deps.port);
+  }
+
+  async reconcile(request: Request, context: ReconcileContext): Promise<ReconcileResult> {
+    const { cache, metrics } = this.#deps;
+    const key = objectKey({ metadata: { ...request } });
+    let server = cache.get<StoredServer>(RESOURCES.mcpServers, key);
+    if (!server || server.metadata.deletionTimestamp) {
+      // Gone: the owned objects go through their owner references.
+      metrics?.forget(key);
+      this.routes.forget(key);
+      return {};
+    }
+    server = await this.#persistStaticDefaults(server, context.log);
+
+    const generation = server.metadata.generation ?? 0;
+    const validation = validateMCPServer(server, {
+      allowSnippetAnnotations: this.#deps.config.allowSnippetAnnotations,
+      gatewayProxyImage: this.#deps.config.gatewayProxyImage,
+    });
+    if (!validation.valid) {
+      const message = `invalid spec: ${formatViolations(validation.violations)}`;
+      await this.#fail(server, { kind: 'failed', reason: 'InvalidSpec', message }, 'Validate');
+      return {}; // not retried: the next change to the object brings it back
+    }
+    const valid = validation.server;
+    const built = desiredState(valid, this.#deps.config);
+    if (!built.ok) {
+      const message = `invalid spec: ${built.path}: ${built.message}`;
+      const gateway: Readiness = { ready: false, reason: built.reason, message: built.message };
+      await this.#fail(
+        server,
+        { kind: 'failed', reason: 'InvalidSpec', message, surfaces: { gateway } },
+        'Validate',
+      );
+      return {};
+    }
+    const desired = built.desired;
+    if (server.status?.observedGeneration !== generation) {
+      for (const note of desired.warnings) {
+        await this.#deps.events.record(server, {
+          type: 'Warning',
+          reason: 'InvalidSpec',
+          action: 'Validate',
+          note,
+        });
+      }
+    }
+
+    const holder = this.routes.holder(server);
+    if (holder) {
+      return this.#routeConflict(
+        server,
+        valid,
+        desired,
+        routeConflictMessage(holder, this.routes.claimOf(server)!),
+      );
+    }
+
+    let surfaces: Partial<Surfaces> = {};
+    const observed: Partial<Record<(typeof CHILDREN)[number][0], Observed>> = {};
+    try {
+      if (desired.pullSecret) await this.#ensurePullSecret(server, desired.pullSecret);
+      for (const [surface, resource] of CHILDREN) {
+        observed[surface] = await this.#ensure(server, resource, desired[surface]);
+      }
+    } catch (err) {
+      if (err instanceof ConflictError) throw err; // a stale cache: retry soon, no Error status
+      const message = err instanceof ChildWriteError ? err.message : String(err);
+      surfaces = this.#surfaces(desired, observed);
+      await this.#fail(
+        server,
+        { kind: 'failed', reason: 'ReconcileError', message, surfaces, image: desired.image },
+        'Reconcile',
+      );
+      throw err;
+    }
+    surfaces = this.#surfaces(desired, observed);
+    const ingress = observed.ingress?.state === 'owned' ? observed.ingress.object : undefined;
+    const url = canonicalURL({
+      ...desired.route,
+      loadBalancerAddress: loadBalancerAddress(ingress),
+    });
+    const outcome: Outcome = {
+      kind: 'observed',
+      surfaces: surfaces as Surfaces,
+      url,
+      image: desired.image,
+      path: desired.route.path,
+    };
+    const status = await this.#writeStatus(server, outcome, context.log);
+    if (status === 'conflict') return { requeueAfterMs: 500 };
+    return status.phase === 'Ready' ? {} : { requeueAfterMs: NOT_READY_REQUEUE_MS };
+  }
+
+  /** Readiness of every surface this pass observed. */
+  #surfaces(desired: DesiredState, observed: Partial<Record<string, Observed>>): Partial<Surfaces> {
+    const out: Partial<Surfaces> = {};
+    if (observed.deployment) {
+      out.deployment = deploymentReadiness(observed.deployment, desiredReplicas(desired));
+      if (desired.gateway.enabled) out.gateway = gatewayReadiness({ deployment: out.deployment });
+    }
+    if (observed.service) out.service = serviceReadiness(observed.service, desired.service);
+    if (observed.ingress) {
+      const className = String(
+        (desired.ingress.spec as { ingressClassName?: string }).ingressClassName ?? '',
+      );
+      out.ingress = ingressReadiness(observed.ingress, {
+        mode: this.#deps.config.ingressReadinessMode,
+        className,
+        classExists: this.#deps.cache.get(RESOURCES.ingressClasses, className) !== undefined,
+      });
+    }
+    return out;
+  }
+
+  async #ensure(
+    server: StoredServer,
+    resource: ResourceRef,
+    desired: KubeObject,
+  ): Promise<Observed> {
+    let result: ChildResult;
+    try {
+      result = await ensureChild(
+        this.#deps.port,
+        this.#deps.cache,
+        resource,
+        desired,
+        server.metadata.uid,
+      );
+    } catch (err) {
+      if (err instanceof ConflictError) throw err;
+      throw new ChildWriteError(`failed to reconcile ${resource.kind}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    const related = {
+      apiVersion: desired.apiVersion,
+      kind: desired.kind,
+      name: desired.metadata.name!,
+      namespace: desired.metadata.namespace!,
+    };
+    if (result.wrote?.kind === 'created') {
+      await this.#deps.events.record(server, {
+        type: 'Normal',
+        reason: 'Created',
+        action: 'Create',
+        note: `Created ${resource.kind} ${related.name}`,
+        related,
+      });
+    } else if (result.wrote) {
+      const fields = result.wrote.fields;
+      const shown =
+        fields.slice(0, 5).join(', ') +
+        (fields.length > 5 ? `, and ${fields.length - 5} more` : '');
+      await this.#deps.events.record(server, {
+        type: 'Normal',
+        reason: 'Updated',
+        action: 'Update',
+        note: `Updated ${resource.kind} ${related.name}: ${shown}`,
+        related,
+      });
+    } else if (
+      result.observed.state === 'foreign' &&
+      !reportedForeign(server.status, resource.kind)
+    ) {
+      await this.#deps.events.record(server, {
+        type: 'Warning',
+        reason: 'ForeignObject',
+        action: 'Reconcile',
+        note: `a ${resource.kind} named ${related.name} exists and is not controlled by this MCPServer; it is left untouched`,
+        related,
+      });
+    }
+    return result.observed;
+  }
+
+  async #ensurePullSecret(server: StoredServer, secret: KubeObject): Promise<void> {
+    let result;
+    try {
+      result = await this.#pullSecrets.ensure(secret, this.#deps.clock.now());
+    } catch (err) {
+      throw new ChildWriteError(`failed to reconcile Secret: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    if (result === 'created' || result === 'updated') {
+      await this.#deps.events.record(server, {
+        type: 'Normal',
+        reason: result === 'created' ? 'Created' : 'Updated',
+        action: result === 'created' ? 'Create' : 'Update',
+        note: `${result === 'created' ? 'Created' : 'Updated'} pull Secret ${secret.metadata.name}`,
+      });
+    }
+  }
+
+  /** Another server holds the route: no Ingress for this one, the rest left as it is. */
+  async #routeConflict(
+    server: StoredServer,
+    valid: MCPServer,
+    desired: DesiredState,
+    message: string,
+  ): Promise<ReconcileResult> {
+    const { port, cache } = this.#deps;
+    const namespace = desired.ingress.metadata.namespace!;
+    try {
+      await removeChild(
+        port,
+        cache,
+        RESOURCES.ingresses,
+        namespace,
+        valid.metadata.name,
+        server.metadata.uid,
+      );
+    } catch (err) {
+      if (err instanceof ConflictError) throw err;
+      const failure = `failed to reconcile Ingress: ${(err as Error).message}`;
+      await this.#fail(
+        server,
+        { kind: 'failed', reason: 'ReconcileError', message: failure },
+        'Reconcile',
+      );
+      throw err;
+    }
+    const ingress: Readiness = { ready: false, reason: 'RouteConflict', message };
+    await this.#fail(
+      server,
+      {
+        kind: 'failed',
+        reason: 'RouteConflict',
+        message,
+        surfaces: { ingress },
+        image: desired.image,
+      },
+      'Reconcile',
+    );
+    return {}; // the holder's deletion or route change re-queues this server
+  }
+
+  /** Writes an Error status, with a Warning Event when the failure is new. */
+  async #fail(server: StoredServer, outcome: Extract<Outcome, { kind: 'failed' }>, action: string) {
+    const previous = server.status?.conditions?.find((c) => c.type === 'Ready');
+    if (previous?.reason !== outcome.reason || previous.message !== outcome.message) {
+      await this.#deps.events.record(server, {
+        type: 'Warning',
+        reason: outcome.reason,
+        action,
+        note: outcome.message,
+      });
+    }
+    const written = await this.#writeStatus(server, outcome);
+    if (written === 'conflict')
+      throw new ConflictError({
+        code: 409,
+        reason: 'Conflict',
+        message: 'status changed meanwhile',
+      });
+  }
+
+  /** One status write, only when the status changed; 'conflict' when the object moved on meanwhile. */
+  async #writeStatus(
+    server: StoredServer,
+    outcome: Outcome,
+    log?: Logger,
+  ): Promise<MCPServerStatus | 'conflict'> {
+    const key = objectKey(server);
+    const status = computeStatus(
+      server.status,
+      outcome,
+      server.metadata.generation ?? 0,
+      rfc3339(this.#deps.clock.now()),
+    );
+    this.#deps.metrics?.observe(key, status.phase!, status.phase === 'Ready');
+    if (deepEqual(status, server.status)) return status;
+    try {
+      await this.#deps.port.update(
+        RESOURCES.mcpServers,
+        { ...server, status },
+        { fieldManager: FIELD_MANAGER, subresource: 'status' },
+      );
+    } catch (err) {
+      if (err instanceof ConflictError) {
+        log?.debug('status changed meanwhile; retrying with the newer object');
+        return 'conflict';
+      }
+      throw err;
+    }
+    return status;
+  }
+
+  /** Persists static defaults an older CRD did not fill; derived values never. */
+  async #persistStaticDefaults(server: StoredServer, log: Logger): Promise<StoredServer> {
+    const missing = missingStaticDefaults(server.spec);
+    if (Object.keys(missing).length === 0) return server;
+    log.info(
+      { fields: Object.keys(missing) },
+      'persisting static defaults the stored object lacks',
+    );
+    return this.#deps.port.patch<StoredServer>(
+      RESOURCES.mcpServers,
+      server.metadata.namespace,
+      server.metadata.name!,
+      'merge',
+      { metadata: { resourceVersion: server.metadata.resourceVersion }, spec: missing },
+      { fieldManager: FIELD_MANAGER },
+    );
+  }
+}
+
+function desiredReplicas(desired: DesiredState): number {
+  const replicas = (desired.deployment.spec as { replicas?: unknown }).replicas;
+  return typeof replicas === 'number' ? replicas : 1;
+}
+
+function reportedForeign(status: MCPServerStatus | undefined, kind: string): boolean {
+  return (status?.conditions ?? []).some(
+    (c) => c.type === `${kind}Ready` && c.reason === 'ForeignObject',
+  );
+}
+
+/** RFC 3339 with second precision, as metav1.Time serializes. */
+export function rfc3339(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}

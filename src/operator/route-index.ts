@@ -1,0 +1,81 @@
+// The route every cached MCPServer claims, for cluster-wide route ownership.
+// Claims are derived from the informer cache on each call and memoized per
+// object version, so a reconcile costs one pass over the cache, not a
+// re-derivation of every server's route.
+import { effectiveHost, effectivePath } from '../api/v1alpha1/effective.ts';
+import type { MCPServerSpecInput } from '../api/v1alpha1/schema.ts';
+import { objectKey } from '../controller/cache.ts';
+import { isObject } from '../kube/json.ts';
+import { RESOURCES } from '../kube/port.ts';
+import type { KubeObject } from '../kube/port.ts';
+import type { ObjectReader } from './children.ts';
+import type { OperatorConfig } from './config.ts';
+import { overlappingClaims, routeHolder } from './routes.ts';
+import type { RouteClaim } from './routes.ts';
+
+export class RouteIndex {
+  readonly #config: Pick<OperatorConfig, 'defaultIngressHost'>;
+  readonly #cache: ObjectReader;
+  readonly #memo = new Map<string, { version: string; claim: RouteClaim | undefined }>();
+
+  constructor(config: Pick<OperatorConfig, 'defaultIngressHost'>, cache: ObjectReader) {
+    this.#config = config;
+    this.#cache = cache;
+  }
+
+  /** The route a server claims; undefined while it is being deleted or has no readable spec. */
+  claimOf(server: KubeObject & { spec?: unknown }): RouteClaim | undefined {
+    const key = objectKey(server);
+    const version = `${server.metadata.uid}/${server.metadata.resourceVersion}`;
+    const memo = this.#memo.get(key);
+    if (memo?.version === version) return memo.claim;
+    const claim = claimFor(server, this.#config);
+    this.#memo.set(key, { version, claim });
+    return claim;
+  }
+
+  #claims(): RouteClaim[] {
+    return this.#cache.list(RESOURCES.mcpServers).flatMap((s) => {
+      const claim = this.claimOf(s);
+      return claim ? [claim] : [];
+    });
+  }
+
+  /** The server holding the route `server` wants, when it is another one. */
+  holder(server: KubeObject & { spec?: unknown }): RouteClaim | undefined {
+    const claim = this.claimOf(server);
+    return claim ? routeHolder(claim, this.#claims()) : undefined;
+  }
+
+  /** Keys of the servers whose route overlaps this one's (to re-queue them when it changes). */
+  sharing(server: KubeObject & { spec?: unknown }): string[] {
+    const claim = claimFor(server, this.#config);
+    if (!claim) return [];
+    return overlappingClaims(claim, this.#claims()).map((c) => `${c.namespace}/${c.name}`);
+  }
+
+  forget(key: string): void {
+    this.#memo.delete(key);
+  }
+}
+
+function claimFor(
+  server: KubeObject & { spec?: unknown },
+  config: Pick<OperatorConfig, 'defaultIngressHost'>,
+): RouteClaim | undefined {
+  if (server.metadata.deletionTimestamp || !isObject(server.spec) || !server.metadata.name) {
+    return undefined;
+  }
+  try {
+    const spec = server.spec as MCPServerSpecInput;
+    return {
+      namespace: server.metadata.namespace ?? 'default',
+      name: server.metadata.name,
+      creationTimestamp: server.metadata.creationTimestamp ?? '',
+      host: effectiveHost(spec, config),
+      path: effectivePath(server.metadata.name, spec),
+    };
+  } catch {
+    return undefined; // a spec too broken to route (wrong types): it claims nothing
+  }
+}
