@@ -1,7 +1,9 @@
-// Loading MCPServers from YAML files, for the commands that take -f.
+// Loading MCPServers from YAML files, for the commands that take -f. The YAML
+// is read as kubectl reads it (YAML 1.1 scalars: an unquoted `off` is a
+// boolean), so what passes here passes `kubectl apply -f` too.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parseKubectlYaml } from '../kube/yaml.ts';
 
 export interface LoadedDocument {
   source: string;
@@ -22,11 +24,7 @@ export function loadDocuments(path: string, readStdin: () => string): LoadedDocu
 
 export function parseDocuments(text: string, source: string): LoadedDocument[] {
   const documents: LoadedDocument[] = [];
-  for (const doc of parseAllDocuments(text)) {
-    if (doc.errors.length > 0) {
-      throw new Error(`${source}: not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
-    }
-    const object: unknown = doc.toJS();
+  for (const object of parseKubectlYaml(text, source)) {
     if (object === null || object === undefined) continue;
     if (isList(object)) {
       for (const item of object.items) documents.push({ source, object: item });

@@ -66,7 +66,8 @@ function observedStatus(
       ready: { type: 'Ready', status: 'True', reason: 'Ready', message },
     };
   }
-  const message = notReady.map(({ r }) => r.message).join(' ');
+  // Readiness messages are clauses without a final period: keep them apart.
+  const message = notReady.map(({ r }) => r.message).join('; ');
   const phase: Phase = notReady.length === required.length ? 'Pending' : 'PartiallyReady';
   const reason = surfaces.deployment.reason === 'ScaledToZero' ? 'ScaledToZero' : 'NotReady';
   return { phase, message, ready: { type: 'Ready', status: 'False', reason, message } };

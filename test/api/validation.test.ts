@@ -541,3 +541,164 @@ describe('invalid MCPServers', () => {
     );
   });
 });
+
+describe('unknown fields', () => {
+  const reject: ValidationOptions = { unknownFields: 'reject' };
+  // kube-apiserver's strict field validation (kubectl apply's default,
+  // --validate=strict) answers `strict decoding error: unknown field "spec.replcas"`:
+  // apiextensions-apiserver prunes along the CRD schema and checks metadata
+  // against ObjectMeta, reporting each dropped field's full path.
+  const cases: [string, Record<string, unknown>, string[]][] = [
+    ['at the top level', { ...server(), spek: {} }, ['spek']],
+    ['in spec', server({ replcas: 2 }), ['spec.replcas']],
+    [
+      'in metadata (ObjectMeta has no such field)',
+      { ...server(), metadata: { name: 'w', lables: {} } },
+      ['metadata.lables'],
+    ],
+    [
+      'in an owner reference',
+      {
+        ...server(),
+        metadata: {
+          name: 'w',
+          ownerReferences: [{ apiVersion: 'v1', kind: 'X', name: 'o', uid: 'u', owner: true }],
+        },
+      },
+      ['metadata.ownerReferences[0].owner'],
+    ],
+    [
+      'in spec.resources',
+      server({ resources: { requests: { cpu: '1', gpu: '1' } } }),
+      ['spec.resources.requests.gpu'],
+    ],
+    ['in spec.gateway', server({ gateway: { enabled: true, imag: 'x' } }), ['spec.gateway.imag']],
+    [
+      'in spec.gateway.resources',
+      server({ gateway: { resources: { limit: { cpu: '1' } } } }),
+      ['spec.gateway.resources.limit'],
+    ],
+    [
+      'in a list item',
+      server({
+        tools: [
+          { name: 'a', sideEffect: 'read' },
+          { name: 'b', sideEffect: 'read', risk: 'low' },
+        ],
+      }),
+      ['spec.tools[1].risk'],
+    ],
+    [
+      'in a nested object in a list item',
+      server({
+        secretEnvVars: [{ name: 'A', secretKeyRef: { name: 's', key: 'k', optional: true } }],
+      }),
+      ['spec.secretEnvVars[0].secretKeyRef.optional'],
+    ],
+    ['in status', { ...server(), status: { phase: 'Ready', health: 'ok' } }, ['status.health']],
+    [
+      'inside a status condition',
+      {
+        ...server(),
+        status: {
+          conditions: [
+            {
+              type: 'Ready',
+              status: 'True',
+              lastTransitionTime: '2024-01-01T00:00:00Z',
+              reason: 'R',
+              message: '',
+              severity: 'x',
+            },
+          ],
+        },
+      },
+      ['status.conditions[0].severity'],
+    ],
+    [
+      'several at once, metadata first',
+      {
+        ...server({ replcas: 2, gateway: { prt: 1 } }),
+        metadata: { name: 'w', x: 1 },
+        extra: true,
+      },
+      ['metadata.x', 'extra', 'spec.gateway.prt', 'spec.replcas'],
+    ],
+  ];
+  const isUnknown = (v: FieldViolation) => v.message.startsWith('unknown field');
+  for (const [name, input, paths] of cases) {
+    it(`reports unknown fields ${name}`, () => {
+      assert.deepEqual(
+        violations(input, reject).filter(isUnknown),
+        paths.map((path) => ({ path, message: `unknown field "${path}"` })),
+      );
+    });
+    it(`accepts unknown fields ${name} when the option is off`, () => {
+      assert.deepEqual(
+        violations(input),
+        violations(input, reject).filter((v) => !isUnknown(v)),
+      );
+      assert.deepEqual(violations(input).filter(isUnknown), []);
+    });
+  }
+
+  it('takes any key in a map (additionalProperties) and every ObjectMeta field', () => {
+    const input = {
+      ...server({
+        ingressAnnotations: { 'anything.example.com/at-all': 'x' },
+        tools: [{ name: 'a', sideEffect: 'read', labels: { 'any-key': 'v' } }],
+      }),
+      metadata: {
+        name: 'w',
+        generateName: 'w-',
+        namespace: 'default',
+        selfLink: '/x',
+        uid: 'u',
+        resourceVersion: '1',
+        generation: 1,
+        creationTimestamp: '2024-01-01T00:00:00Z',
+        deletionTimestamp: '2024-01-02T00:00:00Z',
+        deletionGracePeriodSeconds: 30,
+        labels: { a: 'b' },
+        annotations: { c: 'd' },
+        ownerReferences: [
+          {
+            apiVersion: 'v1',
+            kind: 'X',
+            name: 'o',
+            uid: 'u',
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
+        finalizers: ['f'],
+        managedFields: [
+          {
+            manager: 'm',
+            operation: 'Apply',
+            apiVersion: 'v1',
+            time: '2024-01-01T00:00:00Z',
+            fieldsType: 'FieldsV1',
+            fieldsV1: {},
+            subresource: '',
+          },
+        ],
+      },
+    };
+    assert.deepEqual(violations(input, reject), []);
+  });
+
+  it('reports unknown fields along with the other violations', () => {
+    assert.deepEqual(violations(server({ replcas: 2, replicas: -1 }), reject), [
+      { path: 'spec.replcas', message: 'unknown field "spec.replcas"' },
+      { path: 'spec.replicas', message: 'must be at least 0' },
+    ]);
+  });
+
+  for (const file of readdirSync(samplesDir)) {
+    it(`finds no unknown field in the sample ${file}`, () => {
+      const manifest: unknown = parse(readFileSync(new URL(file, samplesDir), 'utf8'));
+      assert.deepEqual(violations(manifest, reject), []);
+    });
+  }
+});

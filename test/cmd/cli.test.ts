@@ -63,6 +63,73 @@ spec: {image: "", replicas: -1}
     );
   });
 
+  const manifest = (spec: string) => `apiVersion: mcpruntime.org/v1alpha1
+kind: MCPServer
+metadata: {name: w}
+spec:
+  image: ghcr.io/acme/w:1.0
+${spec}`;
+
+  it('validate rejects unknown fields as strict field validation does', async () => {
+    // kubectl apply validates strictly by default; kube-apiserver answers
+    // `strict decoding error: unknown field "spec.replcas"`.
+    const { code, stdout, stderr } = await run(['validate', '-f', '-'], {
+      stdin: manifest('  replcas: 2\n  gateway: {enabled: true, imag: x}\n'),
+    });
+    assert.equal(code, 1);
+    assert.equal(stdout, '');
+    assert.equal(
+      stderr,
+      '<stdin>: MCPServer default/w is invalid: spec.gateway.imag: unknown field "spec.gateway.imag"; spec.replcas: unknown field "spec.replcas"\n',
+    );
+  });
+
+  it('validate reads YAML scalars as kubectl does (YAML 1.1, go-yaml v2)', async () => {
+    // kubectl converts YAML to JSON with sigs.k8s.io/yaml, i.e. go-yaml v2,
+    // whose resolve table makes unquoted y/yes/on/off… booleans and 0x1F an
+    // int, so the API server sees a boolean or a number where a string belongs.
+    const table: [string, string][] = [
+      ['off', 'a boolean'],
+      ['On', 'a boolean'],
+      ['y', 'a boolean'],
+      ['yes', 'a boolean'],
+      ['NO', 'a boolean'],
+      ['0x1F', 'a number'],
+      ['1e3', 'a number'],
+      ['0777', 'a number'],
+    ];
+    for (const [scalar, type] of table) {
+      const { code, stderr } = await run(['validate', '-f', '-'], {
+        stdin: manifest(`  ingressAnnotations: {x: ${scalar}}\n`),
+      });
+      assert.equal(code, 1, scalar);
+      assert.equal(
+        stderr,
+        `<stdin>: MCPServer default/w is invalid: spec.ingressAnnotations.x: must be a string, not ${type}\n`,
+        scalar,
+      );
+      const quoted = await run(['validate', '-f', '-'], {
+        stdin: manifest(`  ingressAnnotations: {x: "${scalar}"}\n  teamID: '${scalar}'\n`),
+      });
+      assert.equal(quoted.stderr, '', scalar);
+      assert.equal(quoted.code, 0, scalar);
+    }
+    // go-yaml v2 reads sexagesimal and timestamps as strings, unlike other YAML 1.1 readers.
+    const strings = await run(['validate', '-f', '-'], {
+      stdin: manifest('  ingressAnnotations: {a: 1:30, b: 2024-01-01, c: yes please}\n'),
+    });
+    assert.equal(strings.stderr, '');
+    assert.equal(strings.code, 0);
+  });
+
+  it('validate reads an unquoted y as a boolean in a block map too', async () => {
+    const { code, stderr } = await run(['validate', '-f', '-'], {
+      stdin: manifest('  teamID: y\n'),
+    });
+    assert.equal(code, 1);
+    assert.match(stderr, /spec\.teamID: must be a string, not a boolean/);
+  });
+
   it('validate says so when a file has no MCPServer or is not YAML', async () => {
     assert.equal((await run(['validate', '-f', '-'], { stdin: 'kind: ConfigMap\n' })).code, 1);
     const broken = await run(['validate', '-f', '-'], { stdin: 'a: [\n' });

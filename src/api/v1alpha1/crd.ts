@@ -1,8 +1,8 @@
 // Generates the MCPServer CRD from the zod schema: the openAPIV3Schema, the
 // names, the status subresource and the printer columns.
 import { z } from 'zod';
-import { stringify } from 'yaml';
 import type { StructuralSchema } from '../../kube/cel.ts';
+import { toYaml } from '../../kube/yaml.ts';
 import {
   CATEGORIES,
   CRD_NAME,
@@ -162,5 +162,5 @@ export const CRD_HEADER =
 
 /** The CRD as the YAML checked in under config/crd/. */
 export function mcpServerCRDYaml(options: CrdOptions = {}): string {
-  return CRD_HEADER + stringify(mcpServerCRD(options), { lineWidth: 0 });
+  return CRD_HEADER + toYaml([mcpServerCRD(options)]);
 }

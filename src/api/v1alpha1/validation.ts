@@ -3,6 +3,7 @@
 // make. Every violation is reported at once, each with its field path.
 import type { z } from 'zod';
 import { evaluateSchemaRules } from '../../kube/cel.ts';
+import type { StructuralSchema } from '../../kube/cel.ts';
 import { mcpServerOpenAPISchema } from './crd.ts';
 import { DEFAULTS } from './defaults.ts';
 import { effectiveResources, gatewayEnabled, gatewayPort } from './effective.ts';
@@ -22,6 +23,13 @@ export interface ValidationOptions {
   allowSnippetAnnotations?: boolean;
   /** MCP_GATEWAY_PROXY_IMAGE, which turns the sidecar on for servers without a gateway block. */
   gatewayProxyImage?: string;
+  /**
+   * 'reject' reports every field the CRD schema does not specify, as
+   * kube-apiserver's strict field validation (kubectl's default) does; for
+   * checking manifests. 'ignore' (the default) suits objects read from the API
+   * server, which has pruned them already.
+   */
+  unknownFields?: 'ignore' | 'reject';
 }
 
 export type ValidationResult =
@@ -116,6 +124,99 @@ function operatorChecks(s: MCPServerSpecInput, options: ValidationOptions): Fiel
   return violations;
 }
 
+/** The JSON fields of metav1.ObjectMeta, and of the structs in it that strict decoding checks. */
+const OBJECT_META_FIELDS = new Set([
+  'name',
+  'generateName',
+  'namespace',
+  'selfLink',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
+]);
+const OWNER_REFERENCE_FIELDS = new Set([
+  'apiVersion',
+  'kind',
+  'name',
+  'uid',
+  'controller',
+  'blockOwnerDeletion',
+]);
+const MANAGED_FIELDS_ENTRY_FIELDS = new Set([
+  'manager',
+  'operation',
+  'apiVersion',
+  'time',
+  'fieldsType',
+  'fieldsV1',
+  'subresource',
+]);
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The paths of the fields kube-apiserver's custom resource decoder would drop
+ * and, under strict field validation, refuse (apiextensions-apiserver's
+ * unstructuredSchemaCoercer: ObjectMeta's unknown fields, then structural
+ * pruning along the schema). Paths as kube words them: `spec.replcas`,
+ * `spec.tools[0].x`, map entries `spec.tools[0].labels.k.x`, `metadata.x`.
+ * A map (`additionalProperties`) takes any key; under
+ * x-kubernetes-preserve-unknown-fields unknown fields stay.
+ */
+export function unknownFieldPaths(input: unknown, schema: StructuralSchema): string[] {
+  const metadata: string[] = [];
+  const meta = isPlainObject(input) ? input.metadata : undefined;
+  const strip = (value: unknown, known: Set<string>, path: string) => {
+    if (!isPlainObject(value)) return;
+    for (const key of Object.keys(value)) if (!known.has(key)) metadata.push(`${path}.${key}`);
+  };
+  strip(meta, OBJECT_META_FIELDS, 'metadata');
+  if (isPlainObject(meta)) {
+    const lists: [string, Set<string>][] = [
+      ['ownerReferences', OWNER_REFERENCE_FIELDS],
+      ['managedFields', MANAGED_FIELDS_ENTRY_FIELDS],
+    ];
+    for (const [field, known] of lists) {
+      const items = meta[field];
+      if (Array.isArray(items)) {
+        items.forEach((item, i) => strip(item, known, `metadata.${field}[${i}]`));
+      }
+    }
+  }
+
+  const pruned: string[] = [];
+  const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
+  const walk = (value: unknown, s: StructuralSchema | undefined, path: string, root: boolean) => {
+    const preserve = s?.['x-kubernetes-preserve-unknown-fields'] === true;
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => walk(item, s?.items, `${path}[${i}]`, false));
+      return;
+    }
+    if (!isPlainObject(value)) return;
+    const mapValues =
+      typeof s?.additionalProperties === 'object' ? s.additionalProperties : undefined;
+    for (const key of Object.keys(value)) {
+      // apiVersion, kind and metadata of the resource are never pruned.
+      if (root && (key === 'apiVersion' || key === 'kind' || key === 'metadata')) continue;
+      const child = s?.properties?.[key] ?? mapValues;
+      if (child) walk(value[key], child, join(path, key), false);
+      else if (s?.additionalProperties === undefined && !preserve) pruned.push(join(path, key));
+    }
+  };
+  walk(input, schema, '', true);
+  return [...metadata.sort(), ...pruned.sort()];
+}
+
 let cachedSchemas: Map<boolean, ReturnType<typeof mcpServerOpenAPISchema>> | undefined;
 function openAPISchema(allowSnippetAnnotations: boolean) {
   cachedSchemas ??= new Map();
@@ -134,12 +235,18 @@ export function validateMCPServer(
 ): ValidationResult {
   const parsed = MCPServerSchema.safeParse(input);
   const violations: FieldViolation[] = [];
+  const schema = openAPISchema(options.allowSnippetAnnotations ?? false);
+  if (options.unknownFields === 'reject') {
+    // kube-apiserver's words: `strict decoding error: unknown field "spec.replcas"`.
+    for (const path of unknownFieldPaths(input, schema)) {
+      violations.push({ path, message: `unknown field "${path}"` });
+    }
+  }
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       violations.push({ path: formatPath(issue.path), message: issueMessage(issue, input) });
     }
   }
-  const schema = openAPISchema(options.allowSnippetAnnotations ?? false);
   const hasName =
     typeof (input as { metadata?: { name?: unknown } } | null)?.metadata?.name === 'string';
   for (const v of evaluateSchemaRules(input, schema)) {

@@ -1,0 +1,360 @@
+// Where the operator integration suite runs: the local control plane by
+// default, or the cluster TEST_KUBECONFIG points at. A real API server runs no
+// kubelet or ingress controller for these objects, so there the suite plays
+// them itself through the status subresource, as envtest-based suites do:
+// Deployments get ready replicas, Ingresses of the test class get an address.
+// The operator under test is the real one — manager, real client over HTTPS,
+// the MCPServer controller — with a port that counts its requests.
+import { Writable } from 'node:stream';
+import { KubeConfig } from '@kubernetes/client-node';
+import { mcpServerCRD } from '../../src/api/v1alpha1/crd.ts';
+import { FIELD_MANAGER, MANAGED_BY_SELECTOR } from '../../src/api/v1alpha1/defaults.ts';
+import { realClock } from '../../src/controller/clock.ts';
+import { Informer } from '../../src/controller/informer.ts';
+import { createLogger } from '../../src/controller/logging.ts';
+import { Manager } from '../../src/controller/manager.ts';
+import { createKubeClient } from '../../src/kube/client.ts';
+import { ConflictError, NotFoundError } from '../../src/kube/errors.ts';
+import { isObject } from '../../src/kube/json.ts';
+import { RESOURCES } from '../../src/kube/port.ts';
+import type { KubeObject, KubePort } from '../../src/kube/port.ts';
+import { SIMULATED_CLASS_ANNOTATION } from '../../src/local/controllers.ts';
+import { LocalControlPlane } from '../../src/local/control-plane.ts';
+import type { OperatorConfig } from '../../src/operator/config.ts';
+import { mcpServerController } from '../../src/operator/controller.ts';
+import { parseOperatorEnv } from '../../src/cmd/env.ts';
+
+/** The IngressClass the suite's servers use; its Ingresses get an address. */
+export const TEST_CLASS = 'mcp-test';
+/** An IngressClass whose controller publishes no address (strict-mode cases). */
+export const SILENT_CLASS = 'mcp-test-silent';
+
+const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete']);
+
+/** A port that counts what goes through it: `verb resource[/status]` → count. */
+export class CountingPort implements KubePort {
+  readonly #inner: KubePort;
+  counts = new Map<string, number>();
+
+  constructor(inner: KubePort) {
+    this.#inner = inner;
+  }
+
+  #count(verb: string, plural: string, subresource?: string) {
+    const key = `${verb} ${plural}${subresource ? `/${subresource}` : ''}`;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+
+  /** Write requests since the last reset, by `verb resource`, leaving out Events. */
+  writes(): Record<string, number> {
+    return Object.fromEntries(
+      [...this.counts].filter(
+        ([key]) => WRITE_VERBS.has(key.split(' ')[0]!) && !key.endsWith(' events'),
+      ),
+    );
+  }
+
+  reset(): void {
+    this.counts = new Map();
+  }
+
+  get: KubePort['get'] = (r, ns, name) => {
+    this.#count('get', r.plural);
+    return this.#inner.get(r, ns, name);
+  };
+  list: KubePort['list'] = (r, o) => {
+    this.#count('list', r.plural);
+    return this.#inner.list(r, o);
+  };
+  watch: KubePort['watch'] = (r, o, on) => {
+    this.#count('watch', r.plural);
+    return this.#inner.watch(r, o, on);
+  };
+  create: KubePort['create'] = (r, obj, o) => {
+    this.#count('create', r.plural);
+    return this.#inner.create(r, obj, o);
+  };
+  update: KubePort['update'] = (r, obj, o) => {
+    this.#count('update', r.plural, o.subresource);
+    return this.#inner.update(r, obj, o);
+  };
+  patch: KubePort['patch'] = (r, ns, name, type, body, o) => {
+    this.#count('patch', r.plural, o.subresource);
+    return this.#inner.patch(r, ns, name, type, body, o);
+  };
+  delete: KubePort['delete'] = (r, ns, name, o) => {
+    this.#count('delete', r.plural);
+    return this.#inner.delete(r, ns, name, o);
+  };
+}
+
+export interface RunningOperator {
+  port: CountingPort;
+  manager: Manager;
+  stop(): Promise<void>;
+}
+
+export interface TestCluster {
+  /** True against TEST_KUBECONFIG's cluster. */
+  readonly real: boolean;
+  /** The tests' own client (field manager `test`). */
+  readonly admin: KubePort;
+  /** The local control plane, when running locally. */
+  readonly plane: LocalControlPlane | undefined;
+  /** Fresh namespaces for one describe block; the operator watches only these. */
+  namespaces(count: number): Promise<string[]>;
+  startOperator(
+    namespaces: string[],
+    env?: Record<string, string>,
+    resyncMs?: number,
+  ): RunningOperator;
+  /** Keeps a Deployment's pods unready until released. */
+  hold(namespace: string, name: string): void;
+  release(namespace: string, name: string): void;
+  stop(): Promise<void>;
+}
+
+const silentLog = () =>
+  createLogger({ level: 'error', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
+
+function clientFrom(kubeconfig: string, userAgent: string): KubePort {
+  const kc = new KubeConfig();
+  kc.loadFromString(kubeconfig);
+  return createKubeClient(kc, { userAgent });
+}
+
+export function operatorConfig(env: Record<string, string> = {}): OperatorConfig {
+  const parsed = parseOperatorEnv(env);
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.env;
+}
+
+let namespaceCounter = 0;
+
+export async function startCluster(): Promise<TestCluster> {
+  const external = process.env.TEST_KUBECONFIG;
+  let plane: LocalControlPlane | undefined;
+  let kubeconfig: string;
+  if (external) {
+    const kc = new KubeConfig();
+    kc.loadFromFile(external);
+    kubeconfig = kc.exportConfig();
+  } else {
+    plane = new LocalControlPlane({ simulation: { deploymentReadyDelayMs: 50 } });
+    await plane.start();
+    kubeconfig = plane.kubeconfig();
+  }
+  const admin = clientFrom(kubeconfig, 'test');
+  await applyAsAdmin(admin, RESOURCES.customResourceDefinitions, mcpServerCRD());
+  await waitForCRD(admin);
+  await applyAsAdmin(admin, RESOURCES.ingressClasses, ingressClass(TEST_CLASS, true));
+  await applyAsAdmin(admin, RESOURCES.ingressClasses, ingressClass(SILENT_CLASS, false));
+  const simulator = external ? new StatusSimulator(admin) : undefined;
+  const operators = new Set<RunningOperator>();
+  return {
+    real: Boolean(external),
+    admin,
+    plane,
+    async namespaces(count) {
+      const names: string[] = [];
+      for (let i = 0; i < count; i++) {
+        const name = `mcp-it-${process.pid}-${++namespaceCounter}`;
+        await admin.create(
+          RESOURCES.namespaces,
+          { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+          { fieldManager: 'test' },
+        );
+        names.push(name);
+      }
+      simulator?.watch(names);
+      return names;
+    },
+    startOperator(namespaces, env = {}, resyncMs) {
+      const port = new CountingPort(clientFrom(kubeconfig, FIELD_MANAGER));
+      const log = silentLog();
+      const manager = new Manager({
+        port,
+        logger: log,
+        namespaces,
+        fieldManager: FIELD_MANAGER,
+        ...(resyncMs ? { resyncPeriodMs: resyncMs } : {}),
+      });
+      manager.addController(
+        mcpServerController({
+          manager,
+          port,
+          config: operatorConfig(env),
+          clock: realClock,
+          log,
+          instance: 'integration-test',
+          maxConcurrentReconciles: 4,
+        }),
+      );
+      const stopping = new AbortController();
+      const done = manager.run(stopping.signal);
+      const running: RunningOperator = {
+        port,
+        manager,
+        async stop() {
+          stopping.abort();
+          await done;
+          operators.delete(running);
+        },
+      };
+      operators.add(running);
+      return running;
+    },
+    hold(namespace, name) {
+      if (plane) plane.controllers.holdDeployment(namespace, name);
+      else simulator!.hold(namespace, name);
+    },
+    release(namespace, name) {
+      if (plane) plane.controllers.releaseDeployment(namespace, name);
+      else simulator!.release(namespace, name);
+    },
+    async stop() {
+      await Promise.all([...operators].map((o) => o.stop()));
+      await simulator?.stop();
+      await plane?.stop();
+    },
+  };
+}
+
+function ingressClass(name: string, simulated: boolean): KubeObject {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'IngressClass',
+    metadata: {
+      name,
+      ...(simulated ? { annotations: { [SIMULATED_CLASS_ANNOTATION]: 'true' } } : {}),
+    },
+    spec: { controller: `mcpruntime.org/${name}` },
+  };
+}
+
+async function applyAsAdmin(
+  admin: KubePort,
+  resource: typeof RESOURCES.ingressClasses | typeof RESOURCES.customResourceDefinitions,
+  object: KubeObject,
+) {
+  await admin.patch(resource, undefined, object.metadata.name!, 'apply', object, {
+    fieldManager: 'test',
+    force: true,
+  });
+}
+
+async function waitForCRD(admin: KubePort): Promise<void> {
+  await eventually(async () => {
+    try {
+      await admin.list(RESOURCES.mcpServers, { limit: 1 });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'the MCPServer CRD to be served');
+}
+
+/** Resolves when `probe` returns a value other than undefined/false; polls every 20 ms. */
+export async function eventually<T>(
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  what: string,
+  ms = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) {
+      const cause = last instanceof Error ? `: ${last.message}` : '';
+      throw new Error(`timed out waiting for ${what}${cause}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * For a real API server: what the kubelet and an ingress controller would
+ * report, written through the status subresource.
+ */
+class StatusSimulator {
+  readonly #port: KubePort;
+  readonly #held = new Set<string>();
+  readonly #informers: Informer[] = [];
+
+  constructor(port: KubePort) {
+    this.#port = port;
+  }
+
+  watch(namespaces: string[]) {
+    for (const namespace of namespaces) {
+      for (const resource of [RESOURCES.deployments, RESOURCES.ingresses]) {
+        const informer = new Informer(this.#port, {
+          resource,
+          namespace,
+          labelSelector: MANAGED_BY_SELECTOR,
+          resyncPeriodMs: 2000,
+          clock: realClock,
+        });
+        const on = (o: KubeObject) => void this.#settle(resource.plural, o);
+        informer.addHandler({ onAdd: on, onUpdate: (_old, o) => on(o), onDelete: () => {} });
+        informer.start();
+        this.#informers.push(informer);
+      }
+    }
+  }
+
+  hold(namespace: string, name: string) {
+    this.#held.add(`${namespace}/${name}`);
+  }
+
+  release(namespace: string, name: string) {
+    this.#held.delete(`${namespace}/${name}`);
+    void this.#port
+      .get(RESOURCES.deployments, namespace, name)
+      .then((d) => this.#settle('deployments', d))
+      .catch(() => {});
+  }
+
+  async #settle(plural: string, object: KubeObject): Promise<void> {
+    const status =
+      plural === 'deployments' ? this.#deploymentStatus(object) : ingressStatus(object);
+    if (!status || JSON.stringify(status) === JSON.stringify(object.status)) return;
+    const resource = plural === 'deployments' ? RESOURCES.deployments : RESOURCES.ingresses;
+    try {
+      await this.#port.update(
+        resource,
+        { ...object, status },
+        { fieldManager: 'test', subresource: 'status' },
+      );
+    } catch (err) {
+      if (!(err instanceof ConflictError) && !(err instanceof NotFoundError)) throw err;
+    }
+  }
+
+  #deploymentStatus(d: KubeObject): Record<string, unknown> {
+    const spec = isObject(d.spec) ? d.spec : {};
+    const replicas = typeof spec.replicas === 'number' ? spec.replicas : 1;
+    const held = this.#held.has(`${d.metadata.namespace}/${d.metadata.name}`);
+    return {
+      observedGeneration: d.metadata.generation ?? 1,
+      replicas,
+      updatedReplicas: replicas,
+      ...(held || replicas === 0 ? {} : { readyReplicas: replicas, availableReplicas: replicas }),
+    };
+  }
+
+  async stop() {
+    await Promise.all(this.#informers.map((i) => i.stop()));
+  }
+}
+
+function ingressStatus(ing: KubeObject): Record<string, unknown> | undefined {
+  const spec = isObject(ing.spec) ? ing.spec : {};
+  if (spec.ingressClassName !== TEST_CLASS) return undefined;
+  return { loadBalancer: { ingress: [{ ip: '127.0.0.1' }] } };
+}

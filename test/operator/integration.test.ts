@@ -1,0 +1,476 @@
+// The real operator — manager, client over HTTPS, the MCPServer controller —
+// against the local control plane (or TEST_KUBECONFIG's cluster, see
+// cluster.ts). Each case checks what a user would: the children and their
+// fields, the status they read with kubectl, and the requests the operator
+// made. Tests await conditions; none sleeps for a fixed time.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { FIELD_MANAGER, GATEWAY_CONTAINER } from '../../src/api/v1alpha1/defaults.ts';
+import type { MCPServerStatus } from '../../src/api/v1alpha1/schema.ts';
+import { NotFoundError } from '../../src/kube/errors.ts';
+import { RESOURCES } from '../../src/kube/port.ts';
+import type { KubeObject, ResourceRef } from '../../src/kube/port.ts';
+import { SILENT_CLASS, TEST_CLASS, eventually, startCluster } from './cluster.ts';
+import type { RunningOperator, TestCluster } from './cluster.ts';
+
+interface Container {
+  name: string;
+  image: string;
+  ports?: { name: string; containerPort: number }[];
+  env?: { name: string; value?: string }[];
+  readinessProbe?: { tcpSocket?: { port: number } };
+}
+interface DeploymentShape {
+  replicas: number;
+  template: {
+    metadata: { annotations?: Record<string, string> };
+    spec: { containers: Container[] };
+  };
+}
+interface ServiceShape {
+  clusterIP?: string;
+  ports: { name: string; port: number; targetPort: number }[];
+}
+interface IngressShape {
+  rules: { host?: string; http: { paths: { path: string }[] } }[];
+}
+type Server = KubeObject & { status?: MCPServerStatus };
+
+const deploymentSpec = (o: KubeObject) => o.spec as DeploymentShape;
+const serviceSpec = (o: KubeObject) => o.spec as ServiceShape;
+const ingressSpec = (o: KubeObject) => o.spec as IngressShape;
+const container = (d: KubeObject, name: string) =>
+  deploymentSpec(d).template.spec.containers.find((c) => c.name === name);
+
+function manifest(namespace: string, name: string, spec: Record<string, unknown> = {}): KubeObject {
+  return {
+    apiVersion: 'mcpruntime.org/v1alpha1',
+    kind: 'MCPServer',
+    metadata: { name, namespace },
+    spec: { image: 'ghcr.io/acme/tools:1.0.0', ingressClass: TEST_CLASS, ...spec },
+  };
+}
+
+const KUBECTL = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p));
+
+describe('the MCPServer operator', () => {
+  let cluster: TestCluster;
+  let ns: string;
+  let operator: RunningOperator;
+
+  const get = (resource: ResourceRef, name: string, namespace = ns) =>
+    cluster.admin.get(resource, namespace, name);
+  const tryGet = async (resource: ResourceRef, name: string, namespace = ns) => {
+    try {
+      return await cluster.admin.get(resource, namespace, name);
+    } catch (err) {
+      if (err instanceof NotFoundError) return undefined;
+      throw err;
+    }
+  };
+  const server = (name: string, namespace = ns) =>
+    cluster.admin.get<Server>(RESOURCES.mcpServers, namespace, name);
+  const create = (object: KubeObject) =>
+    cluster.admin.create<Server>(RESOURCES.mcpServers, object, { fieldManager: 'test' });
+  const patchSpec = (name: string, spec: Record<string, unknown>, namespace = ns) =>
+    cluster.admin.patch<Server>(
+      RESOURCES.mcpServers,
+      namespace,
+      name,
+      'merge',
+      { spec },
+      {
+        fieldManager: 'test',
+      },
+    );
+  /** The server's status once it describes its current generation and satisfies `ok`. */
+  const statusWhen = (
+    name: string,
+    ok: (s: MCPServerStatus) => boolean,
+    what: string,
+    namespace = ns,
+  ) =>
+    eventually(async () => {
+      const s = await server(name, namespace);
+      const status = s.status;
+      return status && status.observedGeneration === s.metadata.generation && ok(status)
+        ? status
+        : undefined;
+    }, `${namespace}/${name}: ${what}`);
+  const ready = (name: string, namespace = ns) =>
+    statusWhen(name, (s) => s.phase === 'Ready', 'Ready', namespace);
+
+  before(async () => {
+    cluster = await startCluster();
+    [ns] = (await cluster.namespaces(1)) as [string];
+    operator = cluster.startOperator([ns]);
+  });
+  after(() => cluster.stop());
+
+  it('creates the Deployment, Service and Ingress it owns, and reports Ready only once they are', async () => {
+    cluster.hold(ns, 'alpha');
+    const created = await create(manifest(ns, 'alpha', { ingressHost: 'alpha.example.com' }));
+    const uid = created.metadata.uid;
+    for (const resource of [RESOURCES.deployments, RESOURCES.services, RESOURCES.ingresses]) {
+      const child = await eventually(() => tryGet(resource, 'alpha'), `the ${resource.kind}`);
+      assert.deepEqual(
+        child.metadata.ownerReferences,
+        [
+          {
+            apiVersion: 'mcpruntime.org/v1alpha1',
+            kind: 'MCPServer',
+            name: 'alpha',
+            uid,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
+        resource.kind,
+      );
+      assert.equal(child.metadata.labels?.['app.kubernetes.io/managed-by'], 'mcp-runtime');
+    }
+    // Pods held unready: the other surfaces are ready, the server is not.
+    const waiting = await statusWhen(
+      'alpha',
+      (s) => s.serviceReady === true && s.ingressReady === true,
+      'Service and Ingress ready',
+    );
+    assert.equal(waiting.phase, 'PartiallyReady');
+    assert.equal(waiting.deploymentReady, false);
+    assert.equal(waiting.conditions?.[0]?.type, 'Ready');
+    assert.equal(waiting.conditions?.[0]?.status, 'False');
+    assert.equal(waiting.conditions?.[0]?.reason, 'NotReady');
+    assert.match(waiting.message ?? '', /Deployment alpha/);
+
+    cluster.release(ns, 'alpha');
+    const done = await ready('alpha');
+    assert.equal(done.url, 'http://alpha.example.com/alpha/mcp');
+    assert.equal(done.image, 'ghcr.io/acme/tools:1.0.0');
+    assert.deepEqual(
+      done.conditions?.map((c) => [c.type, c.status, c.reason]),
+      [
+        ['Ready', 'True', 'Ready'],
+        ['DeploymentReady', 'True', 'RolloutComplete'],
+        ['ServiceReady', 'True', 'ClusterIPAssigned'],
+        ['IngressReady', 'True', 'AddressAssigned'],
+      ],
+    );
+    assert.match(done.message ?? '', /Serving at http:\/\/alpha\.example\.com\/alpha\/mcp/);
+    const deployment = await get(RESOURCES.deployments, 'alpha');
+    assert.equal(container(deployment, 'alpha')?.image, 'ghcr.io/acme/tools:1.0.0');
+  });
+
+  it('in strict mode stays not ready without a load-balancer address, naming permissive mode', async () => {
+    await create(manifest(ns, 'silent', { ingressClass: SILENT_CLASS }));
+    const status = await statusWhen(
+      'silent',
+      (s) => s.deploymentReady === true && s.serviceReady === true,
+      'Deployment and Service ready',
+    );
+    assert.equal(status.phase, 'PartiallyReady');
+    assert.equal(status.ingressReady, false);
+    const ingress = status.conditions?.find((c) => c.type === 'IngressReady');
+    assert.equal(ingress?.reason, 'NoLoadBalancerAddress');
+    assert.match(ingress?.message ?? '', /MCP_INGRESS_READINESS_MODE=permissive/);
+    assert.equal(status.url, undefined, 'a hostless route without an address has no URL');
+  });
+
+  it('follows every change to the spec, and removes what is no longer wanted', async () => {
+    await create(manifest(ns, 'beta'));
+    await ready('beta');
+    const deployment = () => get(RESOURCES.deployments, 'beta');
+    const step = async (
+      spec: Record<string, unknown>,
+      check: () => Promise<boolean>,
+      what: string,
+    ) => {
+      await patchSpec('beta', spec);
+      await eventually(check, what);
+      await ready('beta');
+    };
+
+    await step(
+      { image: 'ghcr.io/acme/other' },
+      async () => container(await deployment(), 'beta')?.image === 'ghcr.io/acme/other:latest',
+      'the new image (untagged, so :latest)',
+    );
+    await step(
+      { imageTag: 'v7' },
+      async () => container(await deployment(), 'beta')?.image === 'ghcr.io/acme/other:v7',
+      'the image tag',
+    );
+    assert.equal((await server('beta')).status?.image, 'ghcr.io/acme/other:v7');
+    await step(
+      { port: 9000 },
+      async () => {
+        const c = container(await deployment(), 'beta');
+        const svc = serviceSpec(await get(RESOURCES.services, 'beta'));
+        return (
+          c?.ports?.[0]?.containerPort === 9000 &&
+          c.readinessProbe?.tcpSocket?.port === 9000 &&
+          svc.ports.find((p) => p.name === 'http')?.targetPort === 9000
+        );
+      },
+      'the new port on the container, its probes and the Service',
+    );
+    await step(
+      { replicas: 3 },
+      async () => deploymentSpec(await deployment()).replicas === 3,
+      'three replicas',
+    );
+    await step(
+      { ingressHost: 'beta.example.com' },
+      async () =>
+        ingressSpec(await get(RESOURCES.ingresses, 'beta')).rules[0]?.host === 'beta.example.com',
+      'the host on the Ingress',
+    );
+    assert.equal((await server('beta')).status?.url, 'http://beta.example.com/beta/mcp');
+    await step(
+      { publicPathPrefix: 'tools/beta' },
+      async () => {
+        const rule = ingressSpec(await get(RESOURCES.ingresses, 'beta')).rules[0];
+        const env = container(await deployment(), 'beta')?.env ?? [];
+        return (
+          rule?.http.paths[0]?.path === '/tools/beta/mcp' &&
+          env.some((e) => e.name === 'MCP_PATH' && e.value === '/tools/beta/mcp')
+        );
+      },
+      'the new path on the Ingress and in MCP_PATH',
+    );
+
+    // Annotations: the user's arrive and leave; another tool's stay.
+    await cluster.admin.patch(
+      RESOURCES.ingresses,
+      ns,
+      'beta',
+      'merge',
+      { metadata: { annotations: { 'other-tool/owner': 'platform' } } },
+      { fieldManager: 'other-tool' },
+    );
+    await step(
+      { ingressAnnotations: { 'example.com/team': 'a' } },
+      async () =>
+        (await get(RESOURCES.ingresses, 'beta')).metadata.annotations?.['example.com/team'] === 'a',
+      'the user annotation',
+    );
+    await step(
+      { ingressAnnotations: null },
+      async () => {
+        const annotations = (await get(RESOURCES.ingresses, 'beta')).metadata.annotations ?? {};
+        return (
+          !('example.com/team' in annotations) && annotations['other-tool/owner'] === 'platform'
+        );
+      },
+      'the user annotation gone, the other tool\u2019s kept',
+    );
+    assert.equal(
+      (await get(RESOURCES.ingresses, 'beta')).metadata.annotations?.[
+        'traefik.ingress.kubernetes.io/router.entrypoints'
+      ],
+      undefined,
+      'class defaults are only for the traefik class',
+    );
+
+    // Env: added, then removed.
+    await step(
+      { envVars: [{ name: 'FEATURE', value: 'on' }] },
+      async () =>
+        (container(await deployment(), 'beta')?.env ?? []).some((e) => e.name === 'FEATURE'),
+      'the env var',
+    );
+    await step(
+      { envVars: null },
+      async () =>
+        !(container(await deployment(), 'beta')?.env ?? []).some((e) => e.name === 'FEATURE'),
+      'the env var removed',
+    );
+
+    // The sidecar: on, then off again.
+    await step(
+      { gateway: { image: 'ghcr.io/acme/gateway:0.4.0' } },
+      async () => {
+        const svc = await get(RESOURCES.services, 'beta');
+        return (
+          container(await deployment(), GATEWAY_CONTAINER)?.image ===
+            'ghcr.io/acme/gateway:0.4.0' &&
+          serviceSpec(svc).ports.find((p) => p.name === 'http')?.targetPort === 8091 &&
+          serviceSpec(svc).ports.some((p) => p.name === 'metrics') &&
+          svc.metadata.annotations?.['prometheus.io/scrape'] === 'true'
+        );
+      },
+      'the sidecar, its Service port and the prometheus annotations',
+    );
+    assert.equal((await server('beta')).status?.gatewayReady, true);
+    await step(
+      { gateway: { enabled: false } },
+      async () => {
+        const svc = await get(RESOURCES.services, 'beta');
+        return (
+          container(await deployment(), GATEWAY_CONTAINER) === undefined &&
+          serviceSpec(svc).ports.length === 1 &&
+          serviceSpec(svc).ports[0]?.targetPort === 9000 &&
+          svc.metadata.annotations?.['prometheus.io/scrape'] === undefined
+        );
+      },
+      'the sidecar, the metrics port and the prometheus annotations gone',
+    );
+    const final = await server('beta');
+    assert.equal(final.status?.gatewayReady, false);
+    assert.equal(
+      final.status?.conditions?.some((c) => c.type === 'GatewayReady'),
+      false,
+      'no GatewayReady condition without a sidecar',
+    );
+  });
+
+  it('corrects drift in what it owns, and keeps what others set', async () => {
+    await create(manifest(ns, 'gamma'));
+    await ready('gamma');
+    const live = await get(RESOURCES.deployments, 'gamma');
+    deploymentSpec(live).template.spec.containers[0]!.image = 'evil.example.com/miner:1';
+    await cluster.admin.update(RESOURCES.deployments, live, { fieldManager: 'someone' });
+    await eventually(
+      async () =>
+        container(await get(RESOURCES.deployments, 'gamma'), 'gamma')?.image ===
+        'ghcr.io/acme/tools:1.0.0',
+      'the image restored',
+    );
+
+    const service = await get(RESOURCES.services, 'gamma');
+    await cluster.admin.delete(RESOURCES.services, ns, 'gamma');
+    const restored = await eventually(async () => {
+      const s = await tryGet(RESOURCES.services, 'gamma');
+      return s && s.metadata.uid !== service.metadata.uid ? s : undefined;
+    }, 'the Service recreated');
+    assert.equal(serviceSpec(restored).ports[0]?.port, 80);
+    await ready('gamma');
+
+    // `kubectl rollout restart` stamps the pod template; later passes keep it.
+    await rolloutRestart(cluster, ns, 'gamma');
+    const stamped = await eventually(async () => {
+      const d = await get(RESOURCES.deployments, 'gamma');
+      return deploymentSpec(d).template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt'];
+    }, 'the restart annotation');
+    await patchSpec('gamma', { replicas: 2 });
+    await eventually(
+      async () => deploymentSpec(await get(RESOURCES.deployments, 'gamma')).replicas === 2,
+      'two replicas',
+    );
+    await ready('gamma');
+    const after = await get(RESOURCES.deployments, 'gamma');
+    assert.equal(
+      deploymentSpec(after).template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt'],
+      stamped,
+    );
+  });
+
+  it('leaves a foreign Deployment of the same name untouched and says so', async () => {
+    const foreign: KubeObject = await cluster.admin.create<KubeObject>(
+      RESOURCES.deployments,
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'delta', namespace: ns, labels: { app: 'delta' } },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: 'delta' } },
+          template: {
+            metadata: { labels: { app: 'delta' } },
+            spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] },
+          },
+        },
+      },
+      { fieldManager: 'someone' },
+    );
+    await create(manifest(ns, 'delta'));
+    const status = await statusWhen(
+      'delta',
+      (s) => s.conditions?.some((c) => c.reason === 'ForeignObject') ?? false,
+      'ForeignObject',
+    );
+    const condition = status.conditions?.find((c) => c.type === 'DeploymentReady');
+    assert.equal(condition?.reason, 'ForeignObject');
+    assert.match(condition?.message ?? '', /Deployment named delta exists and is not controlled/);
+    assert.equal(status.deploymentReady, false);
+    await eventually(() => tryGet(RESOURCES.services, 'delta'), 'its own Service');
+    const after = await get(RESOURCES.deployments, 'delta');
+    assert.equal(after.metadata.resourceVersion, foreign.metadata.resourceVersion);
+    assert.equal(after.metadata.ownerReferences, undefined);
+  });
+
+  it('deletes nothing by hand: the children go with the MCPServer', async () => {
+    const created = await create(manifest(ns, 'epsilon'));
+    await ready('epsilon');
+    await cluster.admin.delete(RESOURCES.mcpServers, ns, 'epsilon', {
+      propagationPolicy: 'Background',
+    });
+    for (const resource of [RESOURCES.deployments, RESOURCES.services, RESOURCES.ingresses]) {
+      if (cluster.plane) {
+        await eventually(
+          async () => (await tryGet(resource, 'epsilon')) === undefined,
+          `the ${resource.kind} garbage-collected`,
+        );
+      } else {
+        // A control plane without kube-controller-manager collects no garbage;
+        // the owner reference it would act on is what can be checked.
+        const child = await get(resource, 'epsilon');
+        assert.equal(child.metadata.ownerReferences?.[0]?.uid, created.metadata.uid);
+      }
+    }
+    void operator;
+  });
+});
+
+/**
+ * `kubectl rollout restart` (asynchronously: the local control plane serves
+ * from this process), or the strategic merge patch it sends where kubectl is missing.
+ */
+async function rolloutRestart(
+  cluster: TestCluster,
+  namespace: string,
+  name: string,
+): Promise<void> {
+  const kubeconfig = cluster.plane?.kubeconfig() ?? process.env.TEST_KUBECONFIG;
+  if (KUBECTL && kubeconfig) {
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-it-'));
+    try {
+      const path = cluster.plane ? join(dir, 'kubeconfig') : kubeconfig;
+      if (cluster.plane) writeFileSync(path, kubeconfig);
+      await promisify(execFile)(KUBECTL, [
+        '--kubeconfig',
+        path,
+        '-n',
+        namespace,
+        'rollout',
+        'restart',
+        `deployment/${name}`,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    return;
+  }
+  await cluster.admin.patch(
+    RESOURCES.deployments,
+    namespace,
+    name,
+    'strategic',
+    {
+      spec: {
+        template: {
+          metadata: {
+            annotations: { 'kubectl.kubernetes.io/restartedAt': new Date().toISOString() },
+          },
+        },
+      },
+    },
+    { fieldManager: 'kubectl-rollout' },
+  );
+}
+
+export { FIELD_MANAGER };
