@@ -158,7 +158,8 @@ export async function startCluster(): Promise<TestCluster> {
     async namespaces(count) {
       const names: string[] = [];
       for (let i = 0; i < count; i++) {
-        const name = `mcp-it-${process.pid}-${++namespaceCounter}`;
+        // Zero-padded: names sort in creation order (the route tie-break after creationTimestamp).
+        const name = `mcp-it-${process.pid}-${String(++namespaceCounter).padStart(4, '0')}`;
         await admin.create(
           RESOURCES.namespaces,
           { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },

@@ -1,0 +1,185 @@
+// The operator across many servers and namespaces: cluster-wide route
+// ownership, a quiet steady state (a resync of converged servers writes
+// nothing), and permissive ingress readiness. Real operator, real client,
+// local control plane or TEST_KUBECONFIG (see cluster.ts).
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { FIELD_MANAGER } from '../../src/api/v1alpha1/defaults.ts';
+import type { MCPServerStatus } from '../../src/api/v1alpha1/schema.ts';
+import { NotFoundError } from '../../src/kube/errors.ts';
+import { RESOURCES } from '../../src/kube/port.ts';
+import type { KubeObject, ResourceRef } from '../../src/kube/port.ts';
+import { SILENT_CLASS, TEST_CLASS, eventually, startCluster } from './cluster.ts';
+import type { RunningOperator, TestCluster } from './cluster.ts';
+
+type Server = KubeObject & { status?: MCPServerStatus };
+
+function manifest(namespace: string, name: string, spec: Record<string, unknown> = {}): KubeObject {
+  return {
+    apiVersion: 'mcpruntime.org/v1alpha1',
+    kind: 'MCPServer',
+    metadata: { name, namespace },
+    spec: { image: 'ghcr.io/acme/tools:1.0.0', ingressClass: TEST_CLASS, ...spec },
+  };
+}
+
+function helpers(cluster: () => TestCluster) {
+  const server = (namespace: string, name: string) =>
+    cluster().admin.get<Server>(RESOURCES.mcpServers, namespace, name);
+  return {
+    create: (object: KubeObject) =>
+      cluster().admin.create<Server>(RESOURCES.mcpServers, object, { fieldManager: 'test' }),
+    exists: async (resource: ResourceRef, namespace: string, name: string) => {
+      try {
+        await cluster().admin.get(resource, namespace, name);
+        return true;
+      } catch (err) {
+        if (err instanceof NotFoundError) return false;
+        throw err;
+      }
+    },
+    statusWhen: (
+      namespace: string,
+      name: string,
+      ok: (s: MCPServerStatus) => boolean,
+      what: string,
+      ms?: number,
+    ) =>
+      eventually(
+        async () => {
+          const s = await server(namespace, name);
+          return s.status && s.status.observedGeneration === s.metadata.generation && ok(s.status)
+            ? s.status
+            : undefined;
+        },
+        `${namespace}/${name}: ${what}`,
+        ms,
+      ),
+  };
+}
+
+describe('route ownership across namespaces', () => {
+  let cluster: TestCluster;
+  let nsA: string;
+  let nsB: string;
+  const h = helpers(() => cluster);
+
+  before(async () => {
+    cluster = await startCluster();
+    [nsA, nsB] = (await cluster.namespaces(2)) as [string, string];
+    cluster.startOperator([nsA, nsB]);
+  });
+  after(() => cluster.stop());
+
+  it('keeps the route with the older server, reports RouteConflict on the newer, and hands over when the older goes', async () => {
+    const route = { ingressHost: 'shared.example.com', publicPathPrefix: 'shared' };
+    await h.create(manifest(nsA, 'first', route));
+    await h.statusWhen(nsA, 'first', (s) => s.phase === 'Ready', 'Ready');
+    await h.create(manifest(nsB, 'second', route));
+    const conflict = await h.statusWhen(nsB, 'second', (s) => s.phase === 'Error', 'RouteConflict');
+    const ready = conflict.conditions?.find((c) => c.type === 'Ready');
+    assert.equal(ready?.reason, 'RouteConflict');
+    assert.match(conflict.message ?? '', new RegExp(`MCPServer ${nsA}/first`));
+    assert.match(conflict.message ?? '', /shared\.example\.com/);
+    assert.equal(
+      conflict.conditions?.find((c) => c.type === 'IngressReady')?.reason,
+      'RouteConflict',
+    );
+    assert.equal(await h.exists(RESOURCES.ingresses, nsB, 'second'), false);
+    // The holder is untouched.
+    await h.statusWhen(nsA, 'first', (s) => s.phase === 'Ready', 'still Ready');
+
+    await cluster.admin.delete(RESOURCES.mcpServers, nsA, 'first');
+    const taken = await h.statusWhen(nsB, 'second', (s) => s.phase === 'Ready', 'Ready');
+    assert.equal(taken.url, 'http://shared.example.com/shared/mcp');
+    assert.equal(await h.exists(RESOURCES.ingresses, nsB, 'second'), true);
+  });
+
+  it('lets a hostless route conflict with a hosted one on the same path', async () => {
+    await h.create(manifest(nsA, 'hostless', { publicPathPrefix: 'open' }));
+    await h.statusWhen(nsA, 'hostless', (s) => s.phase === 'Ready', 'Ready');
+    await h.create(
+      manifest(nsB, 'hosted', { ingressHost: 'x.example.com', publicPathPrefix: 'open' }),
+    );
+    const status = await h.statusWhen(nsB, 'hosted', (s) => s.phase === 'Error', 'RouteConflict');
+    assert.match(status.message ?? '', /every host/);
+  });
+});
+
+describe('steady state', () => {
+  let cluster: TestCluster;
+  let ns: string;
+  let operator: RunningOperator;
+  const h = helpers(() => cluster);
+  const SERVERS = 100;
+
+  before(async () => {
+    cluster = await startCluster();
+    [ns] = (await cluster.namespaces(1)) as [string];
+    operator = cluster.startOperator([ns], {}, 1500);
+  });
+  after(() => cluster.stop());
+
+  it(`after ${SERVERS} servers converge, a resync of all of them sends no write request`, async () => {
+    for (let i = 0; i < SERVERS; i++) await h.create(manifest(ns, `s${i}`));
+    await eventually(
+      async () => {
+        const list = await cluster.admin.list<Server>(RESOURCES.mcpServers, { namespace: ns });
+        return (
+          list.items.length === SERVERS &&
+          list.items.every(
+            (s) =>
+              s.status?.phase === 'Ready' && s.status.observedGeneration === s.metadata.generation,
+          )
+        );
+      },
+      'every server Ready',
+      60_000,
+    );
+    const reconciles = async () =>
+      (await operator.manager.metrics.reconcileTotal.get()).values.reduce((n, v) => n + v.value, 0);
+    // Let in-flight passes of the convergence finish: they may still write.
+    const settled = await reconciles();
+    await eventually(async () => (await reconciles()) >= settled + SERVERS, 'one resync');
+    operator.port.reset();
+    cluster.plane?.faults.resetRequests();
+    const start = await reconciles();
+    await eventually(
+      async () => (await reconciles()) >= start + 2 * SERVERS,
+      'two more resyncs of every server',
+      30_000,
+    );
+    assert.deepEqual(operator.port.writes(), {});
+    if (cluster.plane) {
+      // The control plane's own accounting agrees: no create/update/patch/delete from the operator.
+      const writes = cluster.plane.faults
+        .requests({ client: FIELD_MANAGER })
+        .filter((r) => ['create', 'update', 'patch', 'delete'].includes(r.verb));
+      assert.deepEqual(writes, []);
+    }
+  });
+});
+
+describe('permissive ingress readiness', () => {
+  let cluster: TestCluster;
+  let ns: string;
+  const h = helpers(() => cluster);
+
+  before(async () => {
+    cluster = await startCluster();
+    [ns] = (await cluster.namespaces(1)) as [string];
+    cluster.startOperator([ns], { MCP_INGRESS_READINESS_MODE: 'permissive' });
+  });
+  after(() => cluster.stop());
+
+  it('is Ready once the Ingress exists with its rules, even without an address', async () => {
+    await h.create(manifest(ns, 'portfwd', { ingressClass: SILENT_CLASS }));
+    const status = await h.statusWhen(ns, 'portfwd', (s) => s.phase === 'Ready', 'Ready');
+    assert.equal(status.ingressReady, true);
+    assert.equal(
+      status.conditions?.find((c) => c.type === 'IngressReady')?.reason,
+      'RulesConfigured',
+    );
+    assert.match(status.message ?? '', /\/portfwd\/mcp/);
+  });
+});
