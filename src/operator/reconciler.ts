@@ -124,11 +124,12 @@ export class MCPServerReconciler implements Reconciler {
       return {};
     }
     const desired = built.desired;
+    // Accepted, but part of the spec is overridden: said once per generation.
     if (server.status?.observedGeneration !== generation) {
       for (const note of desired.warnings) {
         await this.#deps.events.record(server, {
           type: 'Warning',
-          reason: 'InvalidSpec',
+          reason: 'OperatorOwnedEnv',
           action: 'Validate',
           note,
         });

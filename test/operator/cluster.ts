@@ -35,12 +35,15 @@ const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete']);
 export class CountingPort implements KubePort {
   readonly #inner: KubePort;
   counts = new Map<string, number>();
+  /** Every call that names an object: `verb resource name`. */
+  named: string[] = [];
 
   constructor(inner: KubePort) {
     this.#inner = inner;
   }
 
-  #count(verb: string, plural: string, subresource?: string) {
+  #count(verb: string, plural: string, subresource?: string, name?: string) {
+    if (name) this.named.push(`${verb} ${plural} ${name}`);
     const key = `${verb} ${plural}${subresource ? `/${subresource}` : ''}`;
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
   }
@@ -56,10 +59,11 @@ export class CountingPort implements KubePort {
 
   reset(): void {
     this.counts = new Map();
+    this.named = [];
   }
 
   get: KubePort['get'] = (r, ns, name) => {
-    this.#count('get', r.plural);
+    this.#count('get', r.plural, undefined, name);
     return this.#inner.get(r, ns, name);
   };
   list: KubePort['list'] = (r, o) => {
@@ -71,19 +75,19 @@ export class CountingPort implements KubePort {
     return this.#inner.watch(r, o, on);
   };
   create: KubePort['create'] = (r, obj, o) => {
-    this.#count('create', r.plural);
+    this.#count('create', r.plural, undefined, obj.metadata.name);
     return this.#inner.create(r, obj, o);
   };
   update: KubePort['update'] = (r, obj, o) => {
-    this.#count('update', r.plural, o.subresource);
+    this.#count('update', r.plural, o.subresource, obj.metadata.name);
     return this.#inner.update(r, obj, o);
   };
   patch: KubePort['patch'] = (r, ns, name, type, body, o) => {
-    this.#count('patch', r.plural, o.subresource);
+    this.#count('patch', r.plural, o.subresource, name);
     return this.#inner.patch(r, ns, name, type, body, o);
   };
   delete: KubePort['delete'] = (r, ns, name, o) => {
-    this.#count('delete', r.plural);
+    this.#count('delete', r.plural, undefined, name);
     return this.#inner.delete(r, ns, name, o);
   };
 }
