@@ -13,6 +13,8 @@ import {
   routeUsesTLS,
 } from '../api/v1alpha1/effective.ts';
 import { formatViolations, validateMCPServer } from '../api/v1alpha1/validation.ts';
+import { toYaml } from '../kube/yaml.ts';
+import { desiredState } from '../operator/desired.ts';
 import { parseOperatorEnv } from './env.ts';
 import type { OperatorEnv } from './env.ts';
 import { parseLocalFlags, startLocal } from './local.ts';
@@ -31,6 +33,8 @@ Commands:
   manifests crd        print the MCPServer CustomResourceDefinition (YAML)
   validate -f FILE     check the MCPServers in FILE (a file, a directory, or - for stdin)
                        and print where each would be served
+  render -f FILE       print the Deployment, Service and Ingress (and pull Secret) the operator
+                       would create for the MCPServers in FILE, as YAML; no cluster needed
   local [flags]        run the local control plane (an in-process Kubernetes API server) with the
                        CRD and samples installed; --port N (6443), --kubeconfig-out PATH
                        (.local/kubeconfig), --no-operator, --no-samples, --no-simulation
@@ -63,7 +67,23 @@ function manifests(args: string[], io: Io): number {
   return 0;
 }
 
-function validate(args: string[], io: Io): number {
+interface CheckedServer {
+  source: string;
+  /** namespace/name, for messages. */
+  name: string;
+  result: ReturnType<typeof validateMCPServer>;
+}
+
+/**
+ * The MCPServers in `-f FILE|DIR|-`, each checked as `kubectl apply` would
+ * have the API server check it (strict field validation), plus the
+ * operator's own checks. Undefined after printing the error when there are none.
+ */
+function checkedServers(
+  command: string,
+  args: string[],
+  io: Io,
+): { env: OperatorEnv; servers: CheckedServer[] } | undefined {
   const { values, positionals } = parseArgs({
     args,
     options: { filename: { type: 'string', short: 'f' } },
@@ -71,18 +91,17 @@ function validate(args: string[], io: Io): number {
     strict: true,
   });
   if (positionals.length > 0)
-    throw new UsageError(`validate: unexpected argument ${positionals[0]}`);
-  if (!values.filename) throw new UsageError('validate: -f FILE is required (use - for stdin)');
+    throw new UsageError(`${command}: unexpected argument ${positionals[0]}`);
+  if (!values.filename) throw new UsageError(`${command}: -f FILE is required (use - for stdin)`);
   const env = operatorEnv(io);
   let documents;
   try {
     documents = loadDocuments(values.filename, io.readStdin);
   } catch (err) {
     io.stderr(`error: ${(err as Error).message}\n`);
-    return 1;
+    return undefined;
   }
-  let failed = 0;
-  let seen = 0;
+  const servers: CheckedServer[] = [];
   for (const { source, object } of documents) {
     const o = object as {
       apiVersion?: unknown;
@@ -90,15 +109,28 @@ function validate(args: string[], io: Io): number {
       metadata?: { name?: unknown; namespace?: unknown };
     };
     if (o.kind !== KIND || o.apiVersion !== API_VERSION) continue;
-    seen++;
     const namespace = typeof o.metadata?.namespace === 'string' ? o.metadata.namespace : 'default';
     const name = `${namespace}/${typeof o.metadata?.name === 'string' ? o.metadata.name : '<no name>'}`;
-    // As `kubectl apply` (strict field validation by default) would: unknown fields are errors.
     const result = validateMCPServer(object, {
       allowSnippetAnnotations: env.allowSnippetAnnotations,
       gatewayProxyImage: env.gatewayProxyImage,
       unknownFields: 'reject',
     });
+    servers.push({ source, name, result });
+  }
+  if (servers.length === 0) {
+    io.stderr(`error: no ${API_VERSION} ${KIND} found in ${values.filename}\n`);
+    return undefined;
+  }
+  return { env, servers };
+}
+
+function validate(args: string[], io: Io): number {
+  const checked = checkedServers('validate', args, io);
+  if (!checked) return 1;
+  const { env } = checked;
+  let failed = 0;
+  for (const { source, name, result } of checked.servers) {
     if (!result.valid) {
       failed++;
       io.stderr(
@@ -114,11 +146,35 @@ function validate(args: string[], io: Io): number {
     const gateway = gatewayEnabled(spec, env) ? 'gateway sidecar on' : 'no gateway sidecar';
     io.stdout(`MCPServer ${name} is valid: ${url || path} (${route}, path ${path}, ${gateway})\n`);
   }
-  if (seen === 0) {
-    io.stderr(`error: no ${API_VERSION} ${KIND} found in ${values.filename}\n`);
-    return 1;
-  }
   return failed > 0 ? 1 : 0;
+}
+
+/** The objects the operator would create, from the same builders, as YAML kubectl reads back unchanged. */
+function render(args: string[], io: Io): number {
+  const checked = checkedServers('render', args, io);
+  if (!checked) return 1;
+  const documents: unknown[] = [];
+  let failed = 0;
+  for (const { source, name, result } of checked.servers) {
+    if (!result.valid) {
+      failed++;
+      io.stderr(
+        `${source}: MCPServer ${name} is invalid: ${formatViolations(result.violations)}\n`,
+      );
+      continue;
+    }
+    const built = desiredState(result.server, checked.env);
+    if (!built.ok) {
+      failed++;
+      io.stderr(`${source}: MCPServer ${name} is invalid: ${built.path}: ${built.message}\n`);
+      continue;
+    }
+    const { pullSecret, deployment, service, ingress } = built.desired;
+    documents.push(...(pullSecret ? [pullSecret] : []), deployment, service, ingress);
+  }
+  if (failed > 0) return 1;
+  io.stdout(toYaml(documents));
+  return 0;
 }
 
 /** Runs `local` until SIGINT/SIGTERM; resolves with the exit code. */
@@ -203,6 +259,8 @@ function simpleCommand(argv: string[], io: Io): number {
       return manifests(rest, io);
     case 'validate':
       return validate(rest, io);
+    case 'render':
+      return render(rest, io);
     case 'help':
     case '--help':
     case '-h':
