@@ -102,7 +102,10 @@ export class MCPServerReconciler implements Reconciler {
     server = await this.#persistStaticDefaults(server, context.log);
 
     const generation = server.metadata.generation ?? 0;
-    const validation = validateMCPServer(server, {
+    // The status is the operator's to overwrite (an older operator may have
+    // left values this schema does not know): it never makes a spec invalid.
+    const { status: _status, ...withoutStatus } = server;
+    const validation = validateMCPServer(withoutStatus, {
       allowSnippetAnnotations: this.#deps.config.allowSnippetAnnotations,
       gatewayProxyImage: this.#deps.config.gatewayProxyImage,
     });

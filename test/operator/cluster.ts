@@ -225,7 +225,8 @@ export async function startCluster(): Promise<TestCluster> {
   };
 }
 
-function ingressClass(name: string, simulated: boolean): KubeObject {
+/** An IngressClass; with `simulated`, its Ingresses get an address. */
+export function ingressClass(name: string, simulated: boolean): KubeObject {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'IngressClass',
@@ -327,7 +328,7 @@ class StatusSimulator {
 
   async #settle(plural: string, object: KubeObject): Promise<void> {
     const status =
-      plural === 'deployments' ? this.#deploymentStatus(object) : ingressStatus(object);
+      plural === 'deployments' ? this.#deploymentStatus(object) : await this.#ingressStatus(object);
     if (!status || JSON.stringify(status) === JSON.stringify(object.status)) return;
     const resource = plural === 'deployments' ? RESOURCES.deployments : RESOURCES.ingresses;
     try {
@@ -356,10 +357,18 @@ class StatusSimulator {
   async stop() {
     await Promise.all(this.#informers.map((i) => i.stop()));
   }
-}
 
-function ingressStatus(ing: KubeObject): Record<string, unknown> | undefined {
-  const spec = isObject(ing.spec) ? ing.spec : {};
-  if (spec.ingressClassName !== TEST_CLASS) return undefined;
-  return { loadBalancer: { ingress: [{ ip: '127.0.0.1' }] } };
+  /** An address for Ingresses whose class is marked simulated, as the local control plane does. */
+  async #ingressStatus(ing: KubeObject): Promise<Record<string, unknown> | undefined> {
+    const spec = isObject(ing.spec) ? ing.spec : {};
+    if (typeof spec.ingressClassName !== 'string') return undefined;
+    try {
+      const cls = await this.#port.get(RESOURCES.ingressClasses, undefined, spec.ingressClassName);
+      if (cls.metadata.annotations?.[SIMULATED_CLASS_ANNOTATION] !== 'true') return undefined;
+    } catch (err) {
+      if (err instanceof NotFoundError) return undefined;
+      throw err;
+    }
+    return { loadBalancer: { ingress: [{ ip: '127.0.0.1' }] } };
+  }
 }

@@ -9,7 +9,7 @@ import type { MCPServerStatus } from '../../src/api/v1alpha1/schema.ts';
 import { NotFoundError } from '../../src/kube/errors.ts';
 import { RESOURCES } from '../../src/kube/port.ts';
 import type { KubeObject, ResourceRef } from '../../src/kube/port.ts';
-import { SILENT_CLASS, TEST_CLASS, eventually, startCluster } from './cluster.ts';
+import { SILENT_CLASS, TEST_CLASS, eventually, ingressClass, startCluster } from './cluster.ts';
 import type { RunningOperator, TestCluster } from './cluster.ts';
 
 type Server = KubeObject & { status?: MCPServerStatus };
@@ -181,5 +181,109 @@ describe('permissive ingress readiness', () => {
       'RulesConfigured',
     );
     assert.match(status.message ?? '', /\/portfwd\/mcp/);
+  });
+});
+
+describe('an IngressClass that appears later', () => {
+  let cluster: TestCluster;
+  let ns: string;
+  const h = helpers(() => cluster);
+  const className = `mcp-late-${process.pid}`;
+
+  before(async () => {
+    cluster = await startCluster();
+    [ns] = (await cluster.namespaces(1)) as [string];
+    cluster.startOperator([ns]);
+  });
+  after(async () => {
+    await cluster.admin.delete(RESOURCES.ingressClasses, undefined, className).catch(() => {});
+    await cluster.stop();
+  });
+
+  it('writes the Ingress anyway, reports IngressClassNotFound, and becomes Ready when the class is created', async () => {
+    await h.create(manifest(ns, 'waiting', { ingressClass: className }));
+    const status = await h.statusWhen(
+      ns,
+      'waiting',
+      (s) => s.conditions?.some((c) => c.reason === 'IngressClassNotFound') ?? false,
+      'IngressClassNotFound',
+    );
+    assert.equal(status.ingressReady, false);
+    assert.match(
+      status.conditions?.find((c) => c.type === 'IngressReady')?.message ?? '',
+      new RegExp(className),
+    );
+    assert.equal(await h.exists(RESOURCES.ingresses, ns, 'waiting'), true);
+    // Nobody touches the server: the new class alone re-queues it.
+    await cluster.admin.create(RESOURCES.ingressClasses, ingressClass(className, true), {
+      fieldManager: 'test',
+    });
+    await h.statusWhen(ns, 'waiting', (s) => s.phase === 'Ready', 'Ready');
+  });
+});
+
+describe('the provisioned registry', () => {
+  let cluster: TestCluster;
+  let ns: string;
+  let denied: string;
+  const h = helpers(() => cluster);
+  const env = {
+    PROVISIONED_REGISTRY_URL: 'https://registry.internal:5000/',
+    PROVISIONED_REGISTRY_USERNAME: 'puller',
+    PROVISIONED_REGISTRY_PASSWORD: 's3cret-value',
+  };
+
+  before(async () => {
+    cluster = await startCluster();
+    [ns, denied] = (await cluster.namespaces(2)) as [string, string];
+  });
+  after(() => cluster.stop());
+
+  it('pulls through it with a pull Secret the operator keeps in the namespace', async () => {
+    let operator = cluster.startOperator([ns, denied], env);
+    await h.create(manifest(ns, 'private', { useProvisionedRegistry: true }));
+    await h.statusWhen(ns, 'private', (s) => s.phase === 'Ready', 'Ready');
+    const secret = await cluster.admin.get(RESOURCES.secrets, ns, 'mcp-runtime-registry-pull');
+    assert.equal(secret.type, 'kubernetes.io/dockerconfigjson');
+    assert.equal(secret.metadata.labels?.['app.kubernetes.io/managed-by'], 'mcp-runtime');
+    assert.equal(secret.metadata.ownerReferences, undefined, 'shared by the namespace');
+    const config = (secret.data as Record<string, string>)['.dockerconfigjson']!;
+    const auths = (
+      JSON.parse(Buffer.from(config, 'base64').toString()) as {
+        auths: Record<string, { username: string; password: string }>;
+      }
+    ).auths;
+    assert.deepEqual(Object.keys(auths), ['registry.internal:5000']);
+    assert.equal(auths['registry.internal:5000']?.password, 's3cret-value');
+    const deployment = await cluster.admin.get(RESOURCES.deployments, ns, 'private');
+    const pod = (deployment.spec as { template: { spec: Record<string, unknown> } }).template.spec;
+    assert.deepEqual(pod.imagePullSecrets, [{ name: 'mcp-runtime-registry-pull' }]);
+    assert.match(JSON.stringify(pod.containers), /registry\.internal:5000\/acme\/tools:1\.0\.0/);
+    const status = await cluster.admin.get<Server>(RESOURCES.mcpServers, ns, 'private');
+    assert.doesNotMatch(JSON.stringify(status), /s3cret/, 'no credentials in the status');
+
+    // New credentials: the next operator updates the Secret.
+    await operator.stop();
+    operator = cluster.startOperator([ns, denied], {
+      ...env,
+      PROVISIONED_REGISTRY_PASSWORD: 'rotated',
+    });
+    await eventually(async () => {
+      const s = await cluster.admin.get(RESOURCES.secrets, ns, 'mcp-runtime-registry-pull');
+      const data = (s.data as Record<string, string>)['.dockerconfigjson']!;
+      return Buffer.from(data, 'base64').toString().includes('rotated');
+    }, 'the rotated password in the Secret');
+
+    if (cluster.plane) {
+      // Without the optional Secret role: a clear Forbidden, nothing else built.
+      cluster.plane.deny({ resource: 'secrets', namespace: denied });
+      await h.create(manifest(denied, 'blocked', { useProvisionedRegistry: true }));
+      const blocked = await h.statusWhen(denied, 'blocked', (s) => s.phase === 'Error', 'Error');
+      assert.equal(blocked.conditions?.[0]?.reason, 'ReconcileError');
+      assert.match(blocked.message ?? '', /^failed to reconcile Secret: /);
+      assert.match(blocked.message ?? '', /optional Secret role/);
+      cluster.plane.clearDenyRules();
+    }
+    await operator.stop();
   });
 });

@@ -150,6 +150,30 @@ describe('invalid MCPServers', () => {
     assert.equal(operator.port.writes()['create deployments'], 1, 'only the valid server\u2019s');
   });
 
+  it('persists the static defaults an older CRD did not fill, and nothing derived', async () => {
+    await applyCRD(looseCRD());
+    await create('legacy', {
+      image: 'ghcr.io/acme/tools',
+      ingressClass: TEST_CLASS,
+      tools: [{ name: 'lookup', sideEffect: 'read' }],
+    });
+    await statusWhen('legacy', (s) => s.phase === 'Ready', 'Ready');
+    const stored = await cluster.admin.get<Server>(RESOURCES.mcpServers, ns, 'legacy');
+    assert.deepEqual(stored.spec, {
+      image: 'ghcr.io/acme/tools',
+      ingressClass: TEST_CLASS,
+      tools: [{ name: 'lookup', sideEffect: 'read', requiredTrust: 'low' }],
+      replicas: 1,
+      port: 8088,
+      servicePort: 80,
+    });
+    assert.equal(
+      stored.status?.image,
+      'ghcr.io/acme/tools:latest',
+      'the tag is derived, not stored',
+    );
+  });
+
   it('rejects a resource request above its limit, which the CRD cannot check', async () => {
     await applyCRD(mcpServerCRD());
     await eventually(async () => {

@@ -16,7 +16,7 @@ import { NotFoundError } from '../../src/kube/errors.ts';
 import { RESOURCES } from '../../src/kube/port.ts';
 import type { KubeObject, ResourceRef } from '../../src/kube/port.ts';
 import { SILENT_CLASS, TEST_CLASS, eventually, startCluster } from './cluster.ts';
-import type { TestCluster } from './cluster.ts';
+import type { RunningOperator, TestCluster } from './cluster.ts';
 
 interface Container {
   name: string;
@@ -61,6 +61,7 @@ const KUBECTL = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => exist
 describe('the MCPServer operator', () => {
   let cluster: TestCluster;
   let ns: string;
+  let operator: RunningOperator;
 
   const get = (resource: ResourceRef, name: string, namespace = ns) =>
     cluster.admin.get(resource, namespace, name);
@@ -107,7 +108,7 @@ describe('the MCPServer operator', () => {
   before(async () => {
     cluster = await startCluster();
     [ns] = (await cluster.namespaces(1)) as [string];
-    cluster.startOperator([ns]);
+    operator = cluster.startOperator([ns]);
   });
   after(() => cluster.stop());
 
@@ -162,6 +163,12 @@ describe('the MCPServer operator', () => {
     assert.match(done.message ?? '', /Serving at http:\/\/alpha\.example\.com\/alpha\/mcp/);
     const deployment = await get(RESOURCES.deployments, 'alpha');
     assert.equal(container(deployment, 'alpha')?.image, 'ghcr.io/acme/tools:1.0.0');
+    const metrics = await operator.manager.metrics.registry.metrics();
+    assert.match(
+      metrics,
+      new RegExp(`mcpserver_phase\\{namespace="${ns}",name="alpha",phase="Ready"\\} 1`),
+    );
+    assert.match(metrics, new RegExp(`mcpserver_ready\\{namespace="${ns}",name="alpha"\\} 1`));
   });
 
   it('in strict mode stays not ready without a load-balancer address, naming permissive mode', async () => {
