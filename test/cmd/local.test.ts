@@ -1,5 +1,6 @@
-// `mcp-operator local --no-operator` as a user runs it: it starts, says where
-// it listens, installs the CRD, writes a kubeconfig that works, and stops
+// `mcp-operator local` as a user runs it: it starts, says where it listens,
+// installs the CRD, writes a kubeconfig that works, runs the operator in
+// process (unless --no-operator) so the samples become Ready, and stops
 // cleanly on Ctrl-C.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -60,6 +61,59 @@ describe('mcp-operator local', () => {
           .sort(),
         ['hello-mcp', 'ticketing', 'weather'],
       );
+      child.kill('SIGINT');
+      assert.equal(await exited, 0);
+      assert.match(out, /stopped\n$/);
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs the operator in process: the samples become Ready, and Ctrl-C stops both', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-local-'));
+    const kubeconfig = join(dir, 'kubeconfig');
+    const child = spawn(
+      process.execPath,
+      [
+        `${root}node_modules/tsx/dist/cli.mjs`,
+        'src/cmd/main.ts',
+        'local',
+        '--port',
+        '0',
+        '--kubeconfig-out',
+        kubeconfig,
+      ],
+      { cwd: root },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    );
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', () => out.includes('press Ctrl-C to stop') && resolve());
+        void exited.then(() => reject(new Error(`exited early: ${out}`)));
+      });
+      assert.match(out, /the operator runs in this process; its log: .*operator\.log/);
+      const kc = new KubeConfig();
+      kc.loadFromString(readFileSync(kubeconfig, 'utf8'));
+      const api = kc.makeApiClient(CustomObjectsApi);
+      const deadline = Date.now() + 20_000;
+      let phases: string[] = [];
+      while (Date.now() < deadline) {
+        const list = (await api.listNamespacedCustomObject({
+          group: 'mcpruntime.org',
+          version: 'v1alpha1',
+          namespace: 'default',
+          plural: 'mcpservers',
+        })) as { items: { metadata: { name: string }; status?: { phase?: string } }[] };
+        phases = list.items.map((i) => `${i.metadata.name}=${i.status?.phase ?? ''}`).sort();
+        if (phases.every((p) => p.endsWith('=Ready')) && phases.length === 3) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.deepEqual(phases, ['hello-mcp=Ready', 'ticketing=Ready', 'weather=Ready']);
       child.kill('SIGINT');
       assert.equal(await exited, 0);
       assert.match(out, /stopped\n$/);
