@@ -5,16 +5,11 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { API_VERSION, KIND } from '../api/v1alpha1/defaults.ts';
 import { mcpServerCRDYaml } from '../api/v1alpha1/crd.ts';
-import {
-  canonicalURL,
-  effectiveHost,
-  effectivePath,
-  gatewayEnabled,
-  routeUsesTLS,
-} from '../api/v1alpha1/effective.ts';
+import { canonicalURL } from '../api/v1alpha1/effective.ts';
 import { formatViolations, validateMCPServer } from '../api/v1alpha1/validation.ts';
 import { toYaml } from '../kube/yaml.ts';
 import { desiredState } from '../operator/desired.ts';
+import type { DesiredState } from '../operator/desired.ts';
 import { parseOperatorEnv } from './env.ts';
 import type { OperatorEnv } from './env.ts';
 import { parseLocalFlags, startLocal } from './local.ts';
@@ -67,12 +62,11 @@ function manifests(args: string[], io: Io): number {
   return 0;
 }
 
-interface CheckedServer {
+type CheckedServer = {
   source: string;
   /** namespace/name, for messages. */
   name: string;
-  result: ReturnType<typeof validateMCPServer>;
-}
+} & ({ valid: true; desired: DesiredState } | { valid: false; problem: string });
 
 /**
  * The MCPServers in `-f FILE|DIR|-`, each checked as `kubectl apply` would
@@ -116,7 +110,17 @@ function checkedServers(
       gatewayProxyImage: env.gatewayProxyImage,
       unknownFields: 'reject',
     });
-    servers.push({ source, name, result });
+    if (!result.valid) {
+      servers.push({ source, name, valid: false, problem: formatViolations(result.violations) });
+      continue;
+    }
+    // The routing prerequisites the operator checks next (a gateway image).
+    const built = desiredState(result.server, env);
+    servers.push(
+      built.ok
+        ? { source, name, valid: true, desired: built.desired }
+        : { source, name, valid: false, problem: `${built.path}: ${built.message}` },
+    );
   }
   if (servers.length === 0) {
     io.stderr(`error: no ${API_VERSION} ${KIND} found in ${values.filename}\n`);
@@ -125,54 +129,44 @@ function checkedServers(
   return { env, servers };
 }
 
+/** Prints each invalid server's problems on stderr; true when there were any. */
+function reportInvalid(servers: CheckedServer[], io: Io): boolean {
+  let failed = false;
+  for (const checked of servers) {
+    if (checked.valid) continue;
+    failed = true;
+    io.stderr(`${checked.source}: MCPServer ${checked.name} is invalid: ${checked.problem}\n`);
+  }
+  return failed;
+}
+
 function validate(args: string[], io: Io): number {
   const checked = checkedServers('validate', args, io);
   if (!checked) return 1;
-  const { env } = checked;
-  let failed = 0;
-  for (const { source, name, result } of checked.servers) {
-    if (!result.valid) {
-      failed++;
-      io.stderr(
-        `${source}: MCPServer ${name} is invalid: ${formatViolations(result.violations)}\n`,
-      );
-      continue;
-    }
-    const { spec, metadata } = result.server;
-    const path = effectivePath(metadata.name, spec);
-    const host = effectiveHost(spec, env);
-    const url = canonicalURL({ host, path, tls: routeUsesTLS(spec, env) });
-    const route = host ? `host ${host}` : 'every host';
-    const gateway = gatewayEnabled(spec, env) ? 'gateway sidecar on' : 'no gateway sidecar';
-    io.stdout(`MCPServer ${name} is valid: ${url || path} (${route}, path ${path}, ${gateway})\n`);
+  const failed = reportInvalid(checked.servers, io);
+  for (const server of checked.servers) {
+    if (!server.valid) continue;
+    const { route, gateway } = server.desired;
+    const url = canonicalURL({ ...route });
+    const where = route.host ? `host ${route.host}` : 'every host';
+    const sidecar = gateway.enabled ? 'gateway sidecar on' : 'no gateway sidecar';
+    io.stdout(
+      `MCPServer ${server.name} is valid: ${url || route.path} (${where}, path ${route.path}, ${sidecar})\n`,
+    );
   }
-  return failed > 0 ? 1 : 0;
+  return failed ? 1 : 0;
 }
 
 /** The objects the operator would create, from the same builders, as YAML kubectl reads back unchanged. */
 function render(args: string[], io: Io): number {
   const checked = checkedServers('render', args, io);
   if (!checked) return 1;
-  const documents: unknown[] = [];
-  let failed = 0;
-  for (const { source, name, result } of checked.servers) {
-    if (!result.valid) {
-      failed++;
-      io.stderr(
-        `${source}: MCPServer ${name} is invalid: ${formatViolations(result.violations)}\n`,
-      );
-      continue;
-    }
-    const built = desiredState(result.server, checked.env);
-    if (!built.ok) {
-      failed++;
-      io.stderr(`${source}: MCPServer ${name} is invalid: ${built.path}: ${built.message}\n`);
-      continue;
-    }
-    const { pullSecret, deployment, service, ingress } = built.desired;
-    documents.push(...(pullSecret ? [pullSecret] : []), deployment, service, ingress);
-  }
-  if (failed > 0) return 1;
+  if (reportInvalid(checked.servers, io)) return 1;
+  const documents = checked.servers.flatMap((server) => {
+    if (!server.valid) return [];
+    const { pullSecret, deployment, service, ingress } = server.desired;
+    return [...(pullSecret ? [pullSecret] : []), deployment, service, ingress];
+  });
   io.stdout(toYaml(documents));
   return 0;
 }

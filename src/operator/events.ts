@@ -33,6 +33,23 @@ export interface EventRecorder {
 const SERIES_WINDOW_MS = 6 * 60_000;
 const NOTE_LIMIT = 1024;
 
+/**
+ * The API server limits the note to 1024 bytes (Go's len), not characters: cut
+ * on a character boundary so the note and the '…' (3 bytes) fit.
+ */
+function truncateNote(note: string): string {
+  if (Buffer.byteLength(note, 'utf8') <= NOTE_LIMIT) return note;
+  const room = NOTE_LIMIT - Buffer.byteLength('…', 'utf8');
+  let kept = '';
+  let bytes = 0;
+  for (const char of note) {
+    bytes += Buffer.byteLength(char, 'utf8');
+    if (bytes > room) break;
+    kept += char;
+  }
+  return `${kept}…`;
+}
+
 interface Seen {
   name: string;
   namespace: string;
@@ -56,8 +73,7 @@ export class ApiEventRecorder implements EventRecorder {
 
   async record(server: KubeObject, event: EventRecord): Promise<void> {
     const namespace = server.metadata.namespace ?? 'default';
-    const note =
-      event.note.length > NOTE_LIMIT ? `${event.note.slice(0, NOTE_LIMIT - 1)}…` : event.note;
+    const note = truncateNote(event.note);
     const key = [server.metadata.uid, event.type, event.reason, event.action, note].join('\u0000');
     const now = this.#clock.now();
     this.#forgetOld(now);

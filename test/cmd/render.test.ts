@@ -118,6 +118,20 @@ describe('mcp-operator render', () => {
     }
   });
 
+  it('validate reports the same routing prerequisite the operator and render check', async () => {
+    const { code, stderr } = await run(['validate', '-f', '-'], {
+      stdin: manifest('  gateway:\n    port: 9000\n'),
+    });
+    assert.equal(code, 1);
+    assert.match(stderr, /MCPServer tools\/hello is invalid: spec\.gateway\.image: /);
+    const fine = await run(['validate', '-f', '-'], {
+      stdin: manifest('  gateway:\n    port: 9000\n'),
+      env: { MCP_GATEWAY_PROXY_IMAGE: 'ghcr.io/acme/gateway:1' },
+    });
+    assert.equal(fine.code, 0);
+    assert.match(fine.stdout, /gateway sidecar on/);
+  });
+
   it('refuses operator configuration it cannot read, and a missing -f', async () => {
     const bad = await run(['render', '-f', '-'], {
       stdin: manifest(''),

@@ -17,7 +17,8 @@ import { createKubeClient } from '../../src/kube/client.ts';
 import { ConflictError, NotFoundError } from '../../src/kube/errors.ts';
 import { isObject } from '../../src/kube/json.ts';
 import { RESOURCES } from '../../src/kube/port.ts';
-import type { KubeObject, KubePort } from '../../src/kube/port.ts';
+import type { KubeObject, KubePort, ResourceRef } from '../../src/kube/port.ts';
+import type { MCPServerStatus } from '../../src/api/v1alpha1/schema.ts';
 import { SIMULATED_CLASS_ANNOTATION } from '../../src/local/controllers.ts';
 import { LocalControlPlane } from '../../src/local/control-plane.ts';
 import type { OperatorConfig } from '../../src/operator/config.ts';
@@ -370,5 +371,59 @@ class StatusSimulator {
       throw err;
     }
     return { loadBalancer: { ingress: [{ ip: '127.0.0.1' }] } };
+  }
+}
+
+/** An MCPServer on the suite's IngressClass, with `spec` fields merged over a minimal one. */
+export function manifest(
+  namespace: string,
+  name: string,
+  spec: Record<string, unknown> = {},
+): KubeObject {
+  return {
+    apiVersion: 'mcpruntime.org/v1alpha1',
+    kind: 'MCPServer',
+    metadata: { name, namespace },
+    spec: { image: 'ghcr.io/acme/tools:1.0.0', ingressClass: TEST_CLASS, ...spec },
+  };
+}
+
+export type Server = KubeObject & { status?: MCPServerStatus };
+
+/** The server's status once it describes the current generation and satisfies `ok`. */
+export function statusWhen(
+  admin: KubePort,
+  namespace: string,
+  name: string,
+  ok: (status: MCPServerStatus) => boolean,
+  what: string,
+  ms?: number,
+): Promise<MCPServerStatus> {
+  return eventually(
+    async () => {
+      const server = await admin.get<Server>(RESOURCES.mcpServers, namespace, name);
+      const status = server.status;
+      return status && status.observedGeneration === server.metadata.generation && ok(status)
+        ? status
+        : undefined;
+    },
+    `${namespace}/${name}: ${what}`,
+    ms,
+  );
+}
+
+/** Whether an object exists (a 404 is false, other errors throw). */
+export async function exists(
+  admin: KubePort,
+  resource: ResourceRef,
+  namespace: string | undefined,
+  name: string,
+): Promise<boolean> {
+  try {
+    await admin.get(resource, namespace, name);
+    return true;
+  } catch (err) {
+    if (err instanceof NotFoundError) return false;
+    throw err;
   }
 }

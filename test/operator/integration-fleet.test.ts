@@ -6,55 +6,32 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FIELD_MANAGER } from '../../src/api/v1alpha1/defaults.ts';
 import type { MCPServerStatus } from '../../src/api/v1alpha1/schema.ts';
-import { NotFoundError } from '../../src/kube/errors.ts';
 import { RESOURCES } from '../../src/kube/port.ts';
 import type { KubeObject, ResourceRef } from '../../src/kube/port.ts';
-import { SILENT_CLASS, TEST_CLASS, eventually, ingressClass, startCluster } from './cluster.ts';
-import type { RunningOperator, TestCluster } from './cluster.ts';
-
-type Server = KubeObject & { status?: MCPServerStatus };
-
-function manifest(namespace: string, name: string, spec: Record<string, unknown> = {}): KubeObject {
-  return {
-    apiVersion: 'mcpruntime.org/v1alpha1',
-    kind: 'MCPServer',
-    metadata: { name, namespace },
-    spec: { image: 'ghcr.io/acme/tools:1.0.0', ingressClass: TEST_CLASS, ...spec },
-  };
-}
+import {
+  SILENT_CLASS,
+  eventually,
+  exists,
+  ingressClass,
+  manifest,
+  startCluster,
+  statusWhen,
+} from './cluster.ts';
+import type { RunningOperator, Server, TestCluster } from './cluster.ts';
 
 function helpers(cluster: () => TestCluster) {
-  const server = (namespace: string, name: string) =>
-    cluster().admin.get<Server>(RESOURCES.mcpServers, namespace, name);
   return {
     create: (object: KubeObject) =>
       cluster().admin.create<Server>(RESOURCES.mcpServers, object, { fieldManager: 'test' }),
-    exists: async (resource: ResourceRef, namespace: string, name: string) => {
-      try {
-        await cluster().admin.get(resource, namespace, name);
-        return true;
-      } catch (err) {
-        if (err instanceof NotFoundError) return false;
-        throw err;
-      }
-    },
+    exists: (resource: ResourceRef, namespace: string, name: string) =>
+      exists(cluster().admin, resource, namespace, name),
     statusWhen: (
       namespace: string,
       name: string,
       ok: (s: MCPServerStatus) => boolean,
       what: string,
       ms?: number,
-    ) =>
-      eventually(
-        async () => {
-          const s = await server(namespace, name);
-          return s.status && s.status.observedGeneration === s.metadata.generation && ok(s.status)
-            ? s.status
-            : undefined;
-        },
-        `${namespace}/${name}: ${what}`,
-        ms,
-      ),
+    ) => statusWhen(cluster().admin, namespace, name, ok, what, ms),
   };
 }
 

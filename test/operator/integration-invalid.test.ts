@@ -7,13 +7,16 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { mcpServerCRD } from '../../src/api/v1alpha1/crd.ts';
 import type { MCPServerStatus } from '../../src/api/v1alpha1/schema.ts';
-import { NotFoundError } from '../../src/kube/errors.ts';
 import { RESOURCES } from '../../src/kube/port.ts';
 import type { KubeObject, ResourceRef } from '../../src/kube/port.ts';
-import { TEST_CLASS, eventually, startCluster } from './cluster.ts';
-import type { RunningOperator, TestCluster } from './cluster.ts';
-
-type Server = KubeObject & { status?: MCPServerStatus };
+import {
+  TEST_CLASS,
+  eventually,
+  exists,
+  startCluster,
+  statusWhen as waitForStatus,
+} from './cluster.ts';
+import type { RunningOperator, Server, TestCluster } from './cluster.ts';
 
 interface CRDShape {
   spec: {
@@ -42,22 +45,9 @@ describe('invalid MCPServers', () => {
   let ns: string;
   let operator: RunningOperator;
 
-  const exists = async (resource: ResourceRef, name: string) => {
-    try {
-      await cluster.admin.get(resource, ns, name);
-      return true;
-    } catch (err) {
-      if (err instanceof NotFoundError) return false;
-      throw err;
-    }
-  };
+  const has = (resource: ResourceRef, name: string) => exists(cluster.admin, resource, ns, name);
   const statusWhen = (name: string, ok: (s: MCPServerStatus) => boolean, what: string) =>
-    eventually(async () => {
-      const s = await cluster.admin.get<Server>(RESOURCES.mcpServers, ns, name);
-      return s.status && s.status.observedGeneration === s.metadata.generation && ok(s.status)
-        ? s.status
-        : undefined;
-    }, `${name}: ${what}`);
+    waitForStatus(cluster.admin, ns, name, ok, what);
   const create = (name: string, spec: Record<string, unknown>) =>
     cluster.admin.create(
       RESOURCES.mcpServers,
@@ -119,7 +109,7 @@ describe('invalid MCPServers', () => {
       );
     }
     for (const resource of [RESOURCES.deployments, RESOURCES.services, RESOURCES.ingresses]) {
-      assert.equal(await exists(resource, 'broken'), false, `no ${resource.kind}`);
+      assert.equal(await has(resource, 'broken'), false, `no ${resource.kind}`);
     }
     const events = await cluster.admin.list(RESOURCES.events, { namespace: ns });
     const warnings = events.items.filter(
@@ -195,6 +185,6 @@ describe('invalid MCPServers', () => {
       status.message ?? '',
       /spec\.resources\.requests\.cpu: cpu request 2 exceeds its limit 1/,
     );
-    assert.equal(await exists(RESOURCES.deployments, 'greedy'), false);
+    assert.equal(await has(RESOURCES.deployments, 'greedy'), false);
   });
 });

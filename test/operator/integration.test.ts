@@ -12,11 +12,17 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FIELD_MANAGER, GATEWAY_CONTAINER } from '../../src/api/v1alpha1/defaults.ts';
 import type { MCPServerStatus } from '../../src/api/v1alpha1/schema.ts';
-import { NotFoundError } from '../../src/kube/errors.ts';
 import { RESOURCES } from '../../src/kube/port.ts';
 import type { KubeObject, ResourceRef } from '../../src/kube/port.ts';
-import { SILENT_CLASS, TEST_CLASS, eventually, startCluster } from './cluster.ts';
-import type { RunningOperator, TestCluster } from './cluster.ts';
+import {
+  SILENT_CLASS,
+  eventually,
+  exists,
+  manifest,
+  startCluster,
+  statusWhen as waitForStatus,
+} from './cluster.ts';
+import type { RunningOperator, Server, TestCluster } from './cluster.ts';
 
 interface Container {
   name: string;
@@ -39,22 +45,12 @@ interface ServiceShape {
 interface IngressShape {
   rules: { host?: string; http: { paths: { path: string }[] } }[];
 }
-type Server = KubeObject & { status?: MCPServerStatus };
 
 const deploymentSpec = (o: KubeObject) => o.spec as DeploymentShape;
 const serviceSpec = (o: KubeObject) => o.spec as ServiceShape;
 const ingressSpec = (o: KubeObject) => o.spec as IngressShape;
 const container = (d: KubeObject, name: string) =>
   deploymentSpec(d).template.spec.containers.find((c) => c.name === name);
-
-function manifest(namespace: string, name: string, spec: Record<string, unknown> = {}): KubeObject {
-  return {
-    apiVersion: 'mcpruntime.org/v1alpha1',
-    kind: 'MCPServer',
-    metadata: { name, namespace },
-    spec: { image: 'ghcr.io/acme/tools:1.0.0', ingressClass: TEST_CLASS, ...spec },
-  };
-}
 
 const KUBECTL = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p));
 
@@ -65,14 +61,10 @@ describe('the MCPServer operator', () => {
 
   const get = (resource: ResourceRef, name: string, namespace = ns) =>
     cluster.admin.get(resource, namespace, name);
-  const tryGet = async (resource: ResourceRef, name: string, namespace = ns) => {
-    try {
-      return await cluster.admin.get(resource, namespace, name);
-    } catch (err) {
-      if (err instanceof NotFoundError) return undefined;
-      throw err;
-    }
-  };
+  const tryGet = async (resource: ResourceRef, name: string, namespace = ns) =>
+    (await exists(cluster.admin, resource, namespace, name))
+      ? await cluster.admin.get(resource, namespace, name)
+      : undefined;
   const server = (name: string, namespace = ns) =>
     cluster.admin.get<Server>(RESOURCES.mcpServers, namespace, name);
   const create = (object: KubeObject) =>
@@ -88,20 +80,12 @@ describe('the MCPServer operator', () => {
         fieldManager: 'test',
       },
     );
-  /** The server's status once it describes its current generation and satisfies `ok`. */
   const statusWhen = (
     name: string,
     ok: (s: MCPServerStatus) => boolean,
     what: string,
     namespace = ns,
-  ) =>
-    eventually(async () => {
-      const s = await server(name, namespace);
-      const status = s.status;
-      return status && status.observedGeneration === s.metadata.generation && ok(status)
-        ? status
-        : undefined;
-    }, `${namespace}/${name}: ${what}`);
+  ) => waitForStatus(cluster.admin, namespace, name, ok, what);
   const ready = (name: string, namespace = ns) =>
     statusWhen(name, (s) => s.phase === 'Ready', 'Ready', namespace);
 

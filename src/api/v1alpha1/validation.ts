@@ -10,6 +10,11 @@ import { effectiveResources, gatewayEnabled, gatewayPort } from './effective.ts'
 import { compareQuantities, parseQuantity } from './quantity.ts';
 import { MCPServerSchema } from './schema.ts';
 import type { MCPServer, MCPServerSpecInput } from './schema.ts';
+import {
+  MANAGED_FIELDS_ENTRY_FIELDS,
+  OBJECT_META_FIELDS,
+  OWNER_REFERENCE_FIELDS,
+} from '../../kube/object-meta.ts';
 
 export interface FieldViolation {
   /** Kubernetes-style field path, e.g. spec.tools[1].name */
@@ -124,42 +129,6 @@ function operatorChecks(s: MCPServerSpecInput, options: ValidationOptions): Fiel
   return violations;
 }
 
-/** The JSON fields of metav1.ObjectMeta, and of the structs in it that strict decoding checks. */
-const OBJECT_META_FIELDS = new Set([
-  'name',
-  'generateName',
-  'namespace',
-  'selfLink',
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
-  'labels',
-  'annotations',
-  'ownerReferences',
-  'finalizers',
-  'managedFields',
-]);
-const OWNER_REFERENCE_FIELDS = new Set([
-  'apiVersion',
-  'kind',
-  'name',
-  'uid',
-  'controller',
-  'blockOwnerDeletion',
-]);
-const MANAGED_FIELDS_ENTRY_FIELDS = new Set([
-  'manager',
-  'operation',
-  'apiVersion',
-  'time',
-  'fieldsType',
-  'fieldsV1',
-  'subresource',
-]);
-
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -176,13 +145,13 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 export function unknownFieldPaths(input: unknown, schema: StructuralSchema): string[] {
   const metadata: string[] = [];
   const meta = isPlainObject(input) ? input.metadata : undefined;
-  const strip = (value: unknown, known: Set<string>, path: string) => {
+  const strip = (value: unknown, known: ReadonlySet<string>, path: string) => {
     if (!isPlainObject(value)) return;
     for (const key of Object.keys(value)) if (!known.has(key)) metadata.push(`${path}.${key}`);
   };
   strip(meta, OBJECT_META_FIELDS, 'metadata');
   if (isPlainObject(meta)) {
-    const lists: [string, Set<string>][] = [
+    const lists: [string, ReadonlySet<string>][] = [
       ['ownerReferences', OWNER_REFERENCE_FIELDS],
       ['managedFields', MANAGED_FIELDS_ENTRY_FIELDS],
     ];

@@ -6,44 +6,13 @@
 // to ObjectMeta instead, which drops and reports only the fields ObjectMeta
 // does not have.
 import { isObject, mapValueSchema, type Schema } from './types.ts';
+import {
+  MANAGED_FIELDS_ENTRY_FIELDS,
+  OBJECT_META_FIELDS,
+  OWNER_REFERENCE_FIELDS,
+} from '../../kube/object-meta.ts';
 
 const META_FIELDS = new Set(['apiVersion', 'kind', 'metadata']);
-
-/** The JSON fields of metav1.ObjectMeta (and of the structs inside it). */
-const OBJECT_META_FIELDS = new Set([
-  'name',
-  'generateName',
-  'namespace',
-  'selfLink',
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
-  'labels',
-  'annotations',
-  'ownerReferences',
-  'finalizers',
-  'managedFields',
-]);
-const OWNER_REFERENCE_FIELDS = new Set([
-  'apiVersion',
-  'kind',
-  'name',
-  'uid',
-  'controller',
-  'blockOwnerDeletion',
-]);
-const MANAGED_FIELDS_ENTRY_FIELDS = new Set([
-  'manager',
-  'operation',
-  'apiVersion',
-  'time',
-  'fieldsType',
-  'fieldsV1',
-  'subresource',
-]);
 
 interface Walk {
   unknown: string[];
@@ -123,7 +92,7 @@ export function prunePaths(
   return { value: copy, unknownFields: walk.unknown.sort() };
 }
 
-function stripUnknown(o: unknown, known: Set<string>, path: string, out: string[]): void {
+function stripUnknown(o: unknown, known: ReadonlySet<string>, path: string, out: string[]): void {
   if (!isObject(o)) return;
   for (const k of Object.keys(o)) {
     if (!known.has(k)) {
