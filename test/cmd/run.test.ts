@@ -162,8 +162,15 @@ describe('mcp-operator run', () => {
     assert.match(p.stderr, /^error: .*missing/);
   });
 
-  it('runs with leader election, then on SIGTERM releases the lease and exits 0', async () => {
+  it('reconciles as the leader, then on SIGTERM releases the lease and exits 0', async () => {
     plane.applyObject(mcpServerCRD());
+    plane.addSimulatedIngressClass('traefik');
+    plane.applyObject({
+      apiVersion: 'mcpruntime.org/v1alpha1',
+      kind: 'MCPServer',
+      metadata: { name: 'hello', namespace: 'default' },
+      spec: { image: 'ghcr.io/acme/hello:1.0' },
+    });
     const p = start(
       [
         'run',
@@ -186,6 +193,18 @@ describe('mcp-operator run', () => {
       const check = () => {
         if (/caches synced/.test(p.stderr)) return resolve();
         if (p.child.exitCode !== null) return reject(new Error(p.stderr));
+        setTimeout(check, 20);
+      };
+      check();
+    });
+    // The MCPServer is reconciled to Ready by the process.
+    const servers = plane.type('mcpruntime.org', 'mcpservers');
+    await new Promise<void>((resolve, reject) => {
+      const deadline = Date.now() + 15_000;
+      const check = () => {
+        const server = plane.store.get(servers, 'default', 'hello');
+        if ((server.status as { phase?: string } | undefined)?.phase === 'Ready') return resolve();
+        if (Date.now() > deadline) return reject(new Error(`not Ready: ${p.stderr}`));
         setTimeout(check, 20);
       };
       check();
