@@ -17,7 +17,7 @@ import type {
   Reconciler,
   Request,
 } from '../controller/manager.ts';
-import { ConflictError } from '../kube/errors.ts';
+import { AlreadyExistsError, ConflictError } from '../kube/errors.ts';
 import { deepEqual, isObject } from '../kube/json.ts';
 import { RESOURCES } from '../kube/port.ts';
 import type { KubeObject, KubePort, ResourceRef } from '../kube/port.ts';
@@ -157,7 +157,7 @@ export class MCPServerReconciler implements Reconciler {
         observed[surface] = await this.#ensure(server, resource, desired[surface]);
       }
     } catch (err) {
-      if (err instanceof ConflictError) throw err; // a stale cache: retry soon, no Error status
+      if (isRace(err)) throw err; // a stale cache: retry soon, no Error status
       const message = err instanceof ChildWriteError ? err.message : String(err);
       surfaces = this.#surfaces(desired, observed);
       await this.#fail(
@@ -221,7 +221,7 @@ export class MCPServerReconciler implements Reconciler {
         server.metadata.uid,
       );
     } catch (err) {
-      if (err instanceof ConflictError) throw err;
+      if (isRace(err)) throw err;
       throw new ChildWriteError(`failed to reconcile ${resource.kind}: ${(err as Error).message}`, {
         cause: err,
       });
@@ -305,7 +305,7 @@ export class MCPServerReconciler implements Reconciler {
         server.metadata.uid,
       );
     } catch (err) {
-      if (err instanceof ConflictError) throw err;
+      if (isRace(err)) throw err;
       const failure = `failed to reconcile Ingress: ${(err as Error).message}`;
       await this.#fail(
         server,
@@ -397,6 +397,15 @@ export class MCPServerReconciler implements Reconciler {
       { fieldManager: FIELD_MANAGER },
     );
   }
+}
+
+/**
+ * A write that lost a race with another writer (a 409: the object changed, or
+ * appeared, since the cache saw it). Retried soon with backoff; not a failure
+ * worth an Error status.
+ */
+function isRace(err: unknown): boolean {
+  return err instanceof ConflictError || err instanceof AlreadyExistsError;
 }
 
 function desiredReplicas(desired: DesiredState): number {

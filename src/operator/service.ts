@@ -1,7 +1,7 @@
 // The desired Service of an MCPServer (reconcile.md "Service"): ClusterIP,
 // port `http` to the gateway sidecar when there is one, else to the server,
 // plus the sidecar's metrics port and the Prometheus scrape annotations. Pure.
-import { GATEWAY_METRICS_PORT, LABELS } from '../api/v1alpha1/defaults.ts';
+import { GATEWAY_METRICS_PORT, LABELS, MANAGED_BY } from '../api/v1alpha1/defaults.ts';
 import type { KubeObject } from '../kube/port.ts';
 import type { OwnedMetadata } from './desired.ts';
 
@@ -40,7 +40,8 @@ export function buildService(input: ServiceInput): KubeObject {
     metadata: sidecar ? { ...metadata, annotations: { ...PROMETHEUS_ANNOTATIONS } } : metadata,
     spec: {
       type: 'ClusterIP',
-      selector: { [LABELS.app]: metadata.name },
+      // reconcile.md: the selector is app and managed-by, so a foreign pod labelled app=<name> is not picked up.
+      selector: { [LABELS.app]: metadata.name, [LABELS.managedBy]: MANAGED_BY },
       ports,
     },
   };
