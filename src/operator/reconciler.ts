@@ -159,7 +159,7 @@ export class MCPServerReconciler implements Reconciler {
     } catch (err) {
       if (isRace(err)) throw err; // a stale cache: retry soon, no Error status
       const message = err instanceof ChildWriteError ? err.message : String(err);
-      surfaces = this.#surfaces(desired, observed);
+      surfaces = this.#surfaces(valid.spec, desired, observed);
       await this.#fail(
         server,
         { kind: 'failed', reason: 'ReconcileError', message, surfaces, image: desired.image },
@@ -167,7 +167,7 @@ export class MCPServerReconciler implements Reconciler {
       );
       throw err;
     }
-    surfaces = this.#surfaces(desired, observed);
+    surfaces = this.#surfaces(valid.spec, desired, observed);
     const ingress = observed.ingress?.state === 'owned' ? observed.ingress.object : undefined;
     const url = canonicalURL({
       ...desired.route,
@@ -186,17 +186,19 @@ export class MCPServerReconciler implements Reconciler {
   }
 
   /** Readiness of every surface this pass observed. */
-  #surfaces(desired: DesiredState, observed: Partial<Record<string, Observed>>): Partial<Surfaces> {
+  #surfaces(
+    spec: MCPServer['spec'],
+    desired: DesiredState,
+    observed: Partial<Record<string, Observed>>,
+  ): Partial<Surfaces> {
     const out: Partial<Surfaces> = {};
     if (observed.deployment) {
-      out.deployment = deploymentReadiness(observed.deployment, desiredReplicas(desired));
+      out.deployment = deploymentReadiness(observed.deployment, spec.replicas);
       if (desired.gateway.enabled) out.gateway = gatewayReadiness({ deployment: out.deployment });
     }
     if (observed.service) out.service = serviceReadiness(observed.service, desired.service);
     if (observed.ingress) {
-      const className = String(
-        (desired.ingress.spec as { ingressClassName?: string }).ingressClassName ?? '',
-      );
+      const className = spec.ingressClass;
       out.ingress = ingressReadiness(observed.ingress, {
         mode: this.#deps.config.ingressReadinessMode,
         className,
@@ -260,7 +262,7 @@ export class MCPServerReconciler implements Reconciler {
         type: 'Warning',
         reason: 'ForeignObject',
         action: 'Reconcile',
-        note: `a ${resource.kind} named ${related.name} exists and is not controlled by this MCPServer; it is left untouched`,
+        note: `${/^[AEIOU]/.test(resource.kind) ? 'an' : 'a'} ${resource.kind} named ${related.name} exists and is not controlled by this MCPServer; it is left untouched`,
         related,
       });
     }
@@ -406,11 +408,6 @@ export class MCPServerReconciler implements Reconciler {
  */
 function isRace(err: unknown): boolean {
   return err instanceof ConflictError || err instanceof AlreadyExistsError;
-}
-
-function desiredReplicas(desired: DesiredState): number {
-  const replicas = (desired.deployment.spec as { replicas?: unknown }).replicas;
-  return typeof replicas === 'number' ? replicas : 1;
 }
 
 function reportedForeign(status: MCPServerStatus | undefined, kind: string): boolean {
