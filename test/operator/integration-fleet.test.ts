@@ -72,6 +72,32 @@ describe('route ownership across namespaces', () => {
     assert.equal(await h.exists(RESOURCES.ingresses, nsB, 'second'), true);
   });
 
+  it('removes the Ingress of a server that moves onto a route another server holds', async () => {
+    await h.create(manifest(nsA, 'holder', { ingressHost: 'move.example.com' }));
+    await h.statusWhen(nsA, 'holder', (s) => s.phase === 'Ready', 'Ready');
+    await h.create(
+      manifest(nsB, 'mover', { ingressHost: 'move.example.com', publicPathPrefix: 'elsewhere' }),
+    );
+    await h.statusWhen(nsB, 'mover', (s) => s.phase === 'Ready', 'Ready');
+    assert.equal(await h.exists(RESOURCES.ingresses, nsB, 'mover'), true);
+    await cluster.admin.patch(
+      RESOURCES.mcpServers,
+      nsB,
+      'mover',
+      'merge',
+      { spec: { publicPathPrefix: 'holder' } },
+      { fieldManager: 'test' },
+    );
+    const status = await h.statusWhen(nsB, 'mover', (s) => s.phase === 'Error', 'RouteConflict');
+    assert.equal(status.conditions?.[0]?.reason, 'RouteConflict');
+    await eventually(
+      async () => !(await h.exists(RESOURCES.ingresses, nsB, 'mover')),
+      'the Ingress removed',
+    );
+    // The rest is left as it was.
+    assert.equal(await h.exists(RESOURCES.deployments, nsB, 'mover'), true);
+  });
+
   it('lets a hostless route conflict with a hosted one on the same path', async () => {
     await h.create(manifest(nsA, 'hostless', { publicPathPrefix: 'open' }));
     await h.statusWhen(nsA, 'hostless', (s) => s.phase === 'Ready', 'Ready');

@@ -393,6 +393,33 @@ describe('the MCPServer operator', () => {
     assert.equal(after.metadata.ownerReferences, undefined);
   });
 
+  it('reports a failed write as ReconcileError and recovers with rate-limited retries', async () => {
+    if (!cluster.plane) {
+      // A real API server cannot be told to fail; the Forbidden case of the
+      // provisioned registry shows the same path there.
+      return;
+    }
+    cluster.plane.faults.resetRequests();
+    cluster.plane.failNext({ verb: 'create', resource: 'deployments', count: 3, code: 500 });
+    await create(manifest(ns, 'zeta'));
+    const failed = await statusWhen('zeta', (s) => s.phase === 'Error', 'Error');
+    assert.equal(failed.conditions?.[0]?.reason, 'ReconcileError');
+    assert.match(failed.message ?? '', /^failed to reconcile Deployment: /);
+    const done = await ready('zeta');
+    assert.equal(done.conditions?.[0]?.reason, 'Ready');
+    // A create names its object in the body, not the URL: this test's are the only ones since the reset.
+    const creates = cluster.plane.faults.requests({
+      client: 'mcp-runtime-operator',
+      verb: 'create',
+      resource: 'deployments',
+    });
+    assert.deepEqual(
+      creates.map((r) => r.code),
+      [500, 500, 500, 201],
+      'three failures, then the create that worked',
+    );
+  });
+
   it('deletes nothing by hand: the children go with the MCPServer', async () => {
     const created = await create(manifest(ns, 'epsilon'));
     await ready('epsilon');
