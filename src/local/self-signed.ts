@@ -17,8 +17,17 @@ const tlv = (tag: number, ...parts: Buffer[]) => {
 };
 const sequence = (...parts: Buffer[]) => tlv(0x30, ...parts);
 const set = (...parts: Buffer[]) => tlv(0x31, ...parts);
-const integer = (bytes: Buffer) =>
-  tlv(0x02, (bytes[0]! & 0x80) !== 0 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
+/** A DER INTEGER, minimally encoded: leading zero bytes dropped, one added back before a high bit. */
+export function derInteger(bytes: Buffer): Buffer {
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0) start++;
+  const minimal = bytes.subarray(start);
+  return tlv(
+    0x02,
+    (minimal[0]! & 0x80) !== 0 ? Buffer.concat([Buffer.from([0]), minimal]) : minimal,
+  );
+}
+const integer = derInteger;
 const bitString = (bytes: Buffer) => tlv(0x03, Buffer.from([0]), bytes);
 const octetString = (bytes: Buffer) => tlv(0x04, bytes);
 const utf8 = (text: string) => tlv(0x0c, Buffer.from(text, 'utf8'));
@@ -61,6 +70,8 @@ export function selfSignedCertificate(
   const now = new Date();
   const notBefore = new Date(now.getTime() - 60_000);
   const notAfter = new Date(now.getTime() + days * 86_400_000);
+  // A positive serial; derInteger keeps its encoding minimal (a zero first byte
+  // left in place is "illegal padding" to every ASN.1 parser, once in 256 starts).
   const serial = randomBytes(16);
   serial[0]! &= 0x7f;
   const subjectAltName = sequence(
