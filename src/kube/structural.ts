@@ -1,120 +1,51 @@
-// The rules kube-apiserver applies to a CRD's openAPIV3Schema before it
-// accepts it ("structural schema"), plus the bounds its CEL cost estimator
-// needs. Returns every problem found, each with its schema path.
-import type { StructuralSchema } from './cel.ts';
+// The structural OpenAPI v3 schema of a custom resource: one type for the
+// API's CRD, its validation, the CEL environment and the local control plane.
 
-const ALLOWED_KEYS = new Set([
-  'type',
-  'description',
-  'properties',
-  'items',
-  'additionalProperties',
-  'required',
-  'enum',
-  'default',
-  'format',
-  'pattern',
-  'minimum',
-  'maximum',
-  'exclusiveMinimum',
-  'exclusiveMaximum',
-  'multipleOf',
-  'minLength',
-  'maxLength',
-  'minItems',
-  'maxItems',
-  'minProperties',
-  'maxProperties',
-  'nullable',
-  'title',
-  'example',
-  'x-kubernetes-validations',
-  'x-kubernetes-int-or-string',
-  'x-kubernetes-preserve-unknown-fields',
-  'x-kubernetes-embedded-resource',
-  'x-kubernetes-list-type',
-  'x-kubernetes-list-map-keys',
-  'x-kubernetes-map-type',
-]);
-
-const TYPES = new Set(['object', 'array', 'string', 'integer', 'number', 'boolean']);
-
-/** Problems that make kube-apiserver reject the schema (or exceed the CEL cost budget). */
-export function structuralSchemaProblems(root: StructuralSchema): string[] {
-  const problems: string[] = [];
-  const walk = (node: StructuralSchema, path: string, isRoot: boolean, underRule: boolean) => {
-    const raw = node as Record<string, unknown>;
-    for (const key of Object.keys(raw)) {
-      if (!ALLOWED_KEYS.has(key))
-        problems.push(`${path}: ${key} is not allowed in a structural schema`);
-    }
-    const untyped =
-      node['x-kubernetes-int-or-string'] || node['x-kubernetes-preserve-unknown-fields'];
-    if (typeof raw.type !== 'string' || !TYPES.has(raw.type)) {
-      if (!untyped) problems.push(`${path}: type must be one of ${[...TYPES].join(', ')}`);
-    }
-    if (node.additionalProperties !== undefined) {
-      if (typeof node.additionalProperties !== 'object') {
-        problems.push(`${path}: additionalProperties must be a schema, not a boolean`);
-      }
-      if (node.properties)
-        problems.push(`${path}: properties and additionalProperties are exclusive`);
-    }
-    if (node.type === 'array' && !node.items) problems.push(`${path}: an array needs items`);
-    // Root rules may only read metadata.name and generateName, which the API
-    // server bounds itself; every other rule bounds what lies beneath it.
-    const ruled = underRule || (!isRoot && (node['x-kubernetes-validations']?.length ?? 0) > 0);
-    if (ruled) {
-      if (node.type === 'string' && node.maxLength === undefined && !node.enum && !node.format) {
-        problems.push(`${path}: a string under a CEL rule needs maxLength`);
-      }
-      if (node.type === 'array' && node.maxItems === undefined) {
-        problems.push(`${path}: a list under a CEL rule needs maxItems`);
-      }
-      if (node.type === 'object' && node.additionalProperties && node.maxProperties === undefined) {
-        problems.push(`${path}: a map under a CEL rule needs maxProperties`);
-      }
-    }
-    for (const rule of node['x-kubernetes-validations'] ?? []) {
-      if (!rule.rule) problems.push(`${path}: a validation rule needs rule`);
-      if (!rule.message) problems.push(`${path}: rule ${rule.rule} needs a message`);
-    }
-    if (node['x-kubernetes-list-type'] === 'map' && !node['x-kubernetes-list-map-keys']?.length) {
-      problems.push(`${path}: a map list needs x-kubernetes-list-map-keys`);
-    }
-    for (const [name, child] of Object.entries(node.properties ?? {})) {
-      if (isRoot && name === 'metadata') {
-        const extra = Object.keys(child).filter((k) => k !== 'type');
-        if (child.type !== 'object' || extra.length > 0) {
-          problems.push(`${path}.properties.metadata: may only be {type: object}`);
-        }
-        continue;
-      }
-      walk(child, `${path}.properties.${name}`, false, ruled);
-    }
-    if (node.items) walk(node.items, `${path}.items`, false, ruled);
-    if (typeof node.additionalProperties === 'object') {
-      walk(node.additionalProperties, `${path}.additionalProperties`, false, ruled);
-    }
-  };
-  walk(root, 'openAPIV3Schema', true, false);
-  return problems;
+/** An x-kubernetes-validations entry, with every field apiextensions.k8s.io/v1 ValidationRule has. */
+export interface ValidationRule {
+  rule: string;
+  message?: string;
+  messageExpression?: string;
+  reason?: string;
+  fieldPath?: string;
+  optionalOldSelf?: boolean;
 }
 
-/** Every field without a description, so `kubectl explain` never comes up empty. */
-export function undescribedFields(root: StructuralSchema): string[] {
-  const missing: string[] = [];
-  const walk = (node: StructuralSchema, path: string) => {
-    if (!node.description) missing.push(path);
-    for (const [name, child] of Object.entries(node.properties ?? {}))
-      walk(child, `${path}.${name}`);
-    if (node.items?.properties) {
-      for (const [name, child] of Object.entries(node.items.properties))
-        walk(child, `${path}[].${name}`);
-    }
-  };
-  for (const [name, child] of Object.entries(root.properties ?? {})) {
-    if (name !== 'metadata') walk(child, name); // the API server serves metadata's own docs
-  }
-  return missing;
+/** A structural OpenAPI v3 schema node, as a CRD's openAPIV3Schema holds it. */
+export interface StructuralSchema {
+  type?: 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean';
+  description?: string;
+  properties?: Record<string, StructuralSchema>;
+  items?: StructuralSchema;
+  additionalProperties?: StructuralSchema | boolean;
+  required?: string[];
+  enum?: unknown[];
+  default?: unknown;
+  format?: string;
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: boolean;
+  exclusiveMaximum?: boolean;
+  multipleOf?: number;
+  minLength?: number;
+  maxLength?: number;
+  minItems?: number;
+  maxItems?: number;
+  minProperties?: number;
+  maxProperties?: number;
+  nullable?: boolean;
+  'x-kubernetes-validations'?: ValidationRule[];
+  'x-kubernetes-int-or-string'?: boolean;
+  'x-kubernetes-preserve-unknown-fields'?: boolean;
+  'x-kubernetes-embedded-resource'?: boolean;
+  'x-kubernetes-list-type'?: 'atomic' | 'set' | 'map';
+  'x-kubernetes-list-map-keys'?: string[];
+  'x-kubernetes-map-type'?: 'atomic' | 'granular';
+}
+
+/** The schema of an additionalProperties map's values, if it is a schema. */
+export function mapValueSchema(s: StructuralSchema): StructuralSchema | undefined {
+  const value = s.additionalProperties;
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
 }

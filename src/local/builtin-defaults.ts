@@ -1,13 +1,11 @@
 // The defaults and checks kube-apiserver applies to the built-in kinds the
 // operator writes. They matter: an operator that compares its desired object
 // with the live one must not mistake these server-filled fields for drift.
+import { deepEqual, isObject } from '../kube/json.ts';
 import type { FieldError } from './errors.ts';
 import type { KubeObject } from './types.ts';
 
 type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 const obj = (parent: Json, key: string): Json => {
   if (!isObject(parent[key])) parent[key] = {};
   return parent[key] as Json;
@@ -119,8 +117,6 @@ export function applyBuiltinDefaults(object: KubeObject): void {
 
 const MICRO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}(Z|[+-]\d{2}:\d{2})$/;
 
-const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-
 function labelsMatch(selector: unknown, labels: unknown): boolean {
   if (!isObject(selector)) return false;
   const want = isObject(selector.matchLabels) ? selector.matchLabels : {};
@@ -172,7 +168,9 @@ export function validateBuiltin(object: KubeObject, old: KubeObject | undefined)
           message: `Invalid value: ${JSON.stringify(labels ?? {})}: \`selector\` does not match template \`labels\``,
         });
       }
-      if (oldSpec && !sameJson(oldSpec.selector, spec.selector)) {
+      // ValidateImmutableField compares values (apiequality.Semantic.DeepEqual): the order
+      // of matchLabels keys is no change.
+      if (oldSpec && !deepEqual(oldSpec.selector, spec.selector)) {
         errors.push({
           type: 'FieldValueInvalid',
           field: 'spec.selector',

@@ -4,13 +4,13 @@
 // defaults, then validate (OpenAPI schema, embedded resources, list-type
 // uniqueness, and x-kubernetes-validations unless an earlier error means the
 // object lacks the shape the rules were written for).
-import type { StructuralSchema } from '../kube/cel.ts';
+import { evaluateValidationRules, hasValidationRules } from '../kube/cel.ts';
+import type { StructuralSchema } from '../kube/structural.ts';
 import type { FieldError } from './errors.ts';
 import type { KubeObject } from './types.ts';
-import { evaluateValidationRules } from './schema/cel-rules.ts';
 import { applyDefaultsInPlace } from './schema/defaults.ts';
 import { validateEmbedded } from './schema/embedded.ts';
-import { ROOT_FIELD, fieldError } from './schema/field.ts';
+import { ROOT_FIELD, fieldError, ruleFieldErrors } from './schema/field.ts';
 import { validateListSetsAndMaps } from './schema/listtype.ts';
 import { validateOpenAPI } from './schema/openapi.ts';
 import {
@@ -19,7 +19,7 @@ import {
   pruneNonNullableNulls,
   prunePaths,
 } from './schema/prune.ts';
-import { asSchema, isObject, type Schema } from './schema/types.ts';
+import { isObject } from './schema/types.ts';
 
 export interface SchemaOutcome {
   /** Pruned and defaulted. */
@@ -71,19 +71,19 @@ export function pruneUnknownFields(
   value: unknown,
   schema: StructuralSchema,
 ): { value: unknown; unknownFields: string[] } {
-  return prunePaths(value, asSchema(schema));
+  return prunePaths(value, schema);
 }
 
 /** A copy with the schema's defaults applied (inside objects that exist, array items, map values). */
 export function applySchemaDefaults(value: unknown, schema: StructuralSchema): unknown {
   const copy = structuredClone(value);
-  applyDefaultsInPlace(copy, asSchema(schema));
+  applyDefaultsInPlace(copy, schema);
   return copy;
 }
 
 /** OpenAPI validation of a whole object, errors worded and ordered as kube-openapi's. */
 export function validateAgainstSchema(value: unknown, schema: StructuralSchema): FieldError[] {
-  return validateOpenAPI(value, asSchema(schema));
+  return validateOpenAPI(value, schema);
 }
 
 /** Runs the decode steps: metadata coercion, pruning, null pruning, defaulting. */
@@ -91,7 +91,7 @@ function decode(
   obj: KubeObject,
   schema: StructuralSchema,
 ): { object: KubeObject; unknownFields: string[] } {
-  const s = asSchema(schema);
+  const s = schema;
   const copy = structuredClone(obj);
   const unknownFields = coerceObjectMeta(copy.metadata, 'metadata');
   const pruned = prunePaths(copy, s);
@@ -113,26 +113,17 @@ export function processCustomResource(
   schema: StructuralSchema,
   options: ProcessOptions = {},
 ): SchemaOutcome {
-  const s = asSchema(schema);
+  const s = schema;
   const { object, unknownFields } = decode(obj, schema);
   const errors: FieldError[] = [...(options.metadataErrors ?? [])];
   errors.push(...validateOpenAPI(object, s));
   errors.push(...validateEmbedded('', object, s));
   if (isObject(object)) errors.push(...validateListSetsAndMaps('', s, object));
-  if (hasRules(s)) {
+  if (hasValidationRules(s)) {
     if (errors.some((e) => BLOCKING.has(e.type))) errors.push({ ...RULES_NOT_CHECKED });
-    else errors.push(...evaluateValidationRules(object, s, options.oldObject));
+    else errors.push(...ruleFieldErrors(evaluateValidationRules(object, s, options.oldObject)));
   }
   return { object, unknownFields, errors };
-}
-
-/** Whether any node has x-kubernetes-validations (kube builds no CEL validator otherwise). */
-function hasRules(s: Schema | undefined): boolean {
-  if (!s) return false;
-  if (s['x-kubernetes-validations']?.length) return true;
-  if (Object.values(s.properties ?? {}).some(hasRules)) return true;
-  if (hasRules(s.items)) return true;
-  return typeof s.additionalProperties === 'object' && hasRules(s.additionalProperties);
 }
 
 export { ROOT_FIELD };

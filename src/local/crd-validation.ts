@@ -7,7 +7,7 @@
 // Errors therefore name `spec.validation.openAPIV3Schema...`,
 // `spec.subresources...` and `spec.additionalPrinterColumns[0]...` for the
 // usual single-version CRD, as kube's messages do.
-import type { StructuralSchema } from '../kube/cel.ts';
+import type { StructuralSchema } from '../kube/structural.ts';
 import type { FieldError } from './errors.ts';
 import type { KubeObject, PrinterColumn, ResourceType } from './types.ts';
 import { child, fieldError, index, key } from './schema/field.ts';

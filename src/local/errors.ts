@@ -38,7 +38,8 @@ export interface StatusDetails {
 export interface Status {
   kind: 'Status';
   apiVersion: 'v1';
-  metadata: Record<string, never>;
+  /** ListMeta: a 410 for an expired continue token carries the token to go on with. */
+  metadata: { continue?: string };
   status: 'Failure' | 'Success';
   message: string;
   reason?: string;
@@ -52,6 +53,8 @@ export class ApiError extends Error {
     readonly reason: string,
     message: string,
     readonly details?: StatusDetails,
+    /** The Status's metadata.continue (only an expired continue token's 410 has one). */
+    readonly listContinue?: string,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -61,7 +64,7 @@ export class ApiError extends Error {
     return {
       kind: 'Status',
       apiVersion: 'v1',
-      metadata: {},
+      metadata: this.listContinue ? { continue: this.listContinue } : {},
       status: 'Failure',
       message: this.message,
       // kube leaves reason out when it has none (e.g. some 500s).
@@ -135,21 +138,36 @@ export const errors = {
     ),
   methodNotAllowed: (message = 'the server does not allow this method on the requested resource') =>
     new ApiError(405, 'MethodNotAllowed', message),
-  gone: (message: string) => new ApiError(410, 'Expired', message),
-  unsupportedMediaType: (contentType: string, accepted: string[]) =>
+  /** NewResourceExpired: 410 with reason Expired (a too old resourceVersion or continue token). */
+  gone: (message: string, listContinue?: string) =>
+    new ApiError(410, 'Expired', message, undefined, listContinue),
+  /** storage.NewTooLargeResourceVersionError: a 504 Timeout the client may retry after a second. */
+  tooLargeResourceVersion: (requested: number, current: number) =>
+    new ApiError(
+      504,
+      'Timeout',
+      `Timeout: Too large resource version: ${requested}, current: ${current}`,
+      {
+        causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+        retryAfterSeconds: 1,
+      },
+    ),
+  /**
+   * negotiation.NewUnsupportedMediaTypeError: a body (or patch) whose Content-Type the
+   * endpoint does not decode; the message lists what it does, and there are no details.
+   */
+  unsupportedMediaType: (accepted: readonly string[]) =>
     new ApiError(
       415,
       'UnsupportedMediaType',
       `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`,
-      {
-        causes: [
-          {
-            reason: 'UnexpectedHeader',
-            message: `unsupported content type ${contentType}`,
-            field: 'Content-Type',
-          },
-        ],
-      },
+    ),
+  /** negotiation.NewNotAcceptableError: no media type the client accepts can be served. */
+  notAcceptable: (accepted: readonly string[]) =>
+    new ApiError(
+      406,
+      'NotAcceptable',
+      `only the following media types are accepted: ${accepted.join(', ')}`,
     ),
   tooManyRequests: (message = 'too many requests', retryAfterSeconds = 1) =>
     new ApiError(429, 'TooManyRequests', message, { retryAfterSeconds }),
@@ -159,3 +177,31 @@ export const errors = {
     }),
   timeout: (message: string) => new ApiError(504, 'Timeout', message),
 };
+
+/**
+ * The Status a DELETE answers when the object is gone and its storage does not
+ * return deleted objects (the generic registry's finalizeDelete): details name
+ * the object, its group and, as kube does, the resource in `kind`.
+ */
+export interface SuccessStatus {
+  kind: 'Status';
+  apiVersion: 'v1';
+  metadata: Record<string, never>;
+  status: 'Success';
+  details: StatusDetails;
+}
+
+export function deletedStatus(
+  resource: string,
+  group: string,
+  name: string,
+  uid: string | undefined,
+): SuccessStatus {
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Success',
+    details: { name, ...(group ? { group } : {}), kind: resource, ...(uid ? { uid } : {}) },
+  };
+}

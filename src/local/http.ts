@@ -1,15 +1,29 @@
 // The REST face of the local API server: routes Kubernetes API paths onto
 // the store, with authentication, deny rules, fault injection, request
-// accounting, Table output, discovery, OpenAPI and streaming watches.
+// accounting, content negotiation (JSON, YAML and Kubernetes protobuf, as
+// k8s.io/apiserver's handlers/negotiation does it), Table output, discovery,
+// OpenAPI, streaming watches and the scale subresource.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { Server } from 'node:https';
 import type { Duplex } from 'node:stream';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { hasScaleSubresource, unknownConversion } from './builtins.ts';
 import { ApiError, errors } from './errors.ts';
 import type { Faults, Verb } from './faults.ts';
 import { buildOpenAPI } from './openapi.ts';
-import type { PatchType, Store, WatchEvent } from './store.ts';
+import {
+  PROTOBUF_CONTENT_TYPE,
+  PROTOBUF_WATCH_CONTENT_TYPE,
+  decodeDeleteOptions,
+  decodeObject,
+  encodeObject,
+  encodeWatchFrame,
+  hasProtobufSchema,
+  rejectCustomResourceBody,
+} from './protobuf/index.ts';
+import type { TypedObject } from './protobuf/index.ts';
+import type { DeleteOptions, ListOptions, PatchType, Store, WatchEvent } from './store.ts';
 import { toTable } from './table.ts';
 import { apiVersionOf } from './types.ts';
 import type { KubeObject, ResourceType } from './types.ts';
@@ -41,7 +55,7 @@ interface Route {
   type: ResourceType;
   namespace?: string;
   name?: string;
-  subresource?: 'status';
+  subresource?: 'status' | 'scale';
 }
 
 const PATCH_TYPES: Record<string, PatchType> = {
@@ -84,7 +98,7 @@ export class LocalHttpServer {
     this.#faults = faults;
     this.#options = options;
     this.#server = createServer({ cert: options.tls.cert, key: options.tls.key }, (req, res) => {
-      this.#handle(req, res).catch((err: unknown) => this.#fail(res, err));
+      this.#handle(req, res).catch((err: unknown) => this.#fail(req, res, err));
     });
     this.#server.on('connection', (socket) => {
       this.#sockets.add(socket);
@@ -138,7 +152,7 @@ export class LocalHttpServer {
     if (path.startsWith('/admin/')) {
       const auth = req.headers.authorization ?? '';
       if (auth !== `Bearer ${this.#options.adminToken}`) throw errors.unauthorized();
-      const body = await readBody(req);
+      const body = (await readBody(req)).toString('utf8');
       const result = this.#options.admin(
         path.slice('/admin/'.length),
         body.length ? JSON.parse(body) : {},
@@ -262,9 +276,11 @@ export class LocalHttpServer {
     if (!type.namespaced && namespace !== undefined) {
       throw noSuchPath();
     }
-    if (subresource !== undefined && (subresource !== 'status' || !type.statusSubresource)) {
-      throw noSuchPath();
-    }
+    const served =
+      subresource === undefined ||
+      (subresource === 'status' && type.statusSubresource) ||
+      (subresource === 'scale' && hasScaleSubresource(type));
+    if (!served) throw noSuchPath();
     const watch = watchPath || query.get('watch') === 'true' || query.get('watch') === '1';
     let verb: Verb;
     switch (method) {
@@ -289,6 +305,11 @@ export class LocalHttpServer {
       default:
         throw errors.methodNotAllowed();
     }
+    // Subresources serve get, update and patch of one object.
+    if (subresource !== undefined) {
+      if (verb === 'watch') verb = 'get';
+      if (verb !== 'get' && verb !== 'update' && verb !== 'patch') throw errors.methodNotAllowed();
+    }
     // Namespaced kinds are listed and watched across namespaces; everything else needs one.
     if (type.namespaced && namespace === undefined && verb !== 'list' && verb !== 'watch') {
       if (name === undefined) throw errors.methodNotAllowed();
@@ -299,7 +320,7 @@ export class LocalHttpServer {
       type,
       ...(namespace !== undefined ? { namespace } : {}),
       ...(name !== undefined ? { name } : {}),
-      ...(subresource === 'status' ? { subresource: 'status' as const } : {}),
+      ...(subresource === 'status' || subresource === 'scale' ? { subresource } : {}),
     };
   }
 
@@ -321,17 +342,23 @@ export class LocalHttpServer {
       ...(route.subresource ? { subresource: route.subresource } : {}),
       force: q.get('force') === 'true',
     };
-    const asTable = wantsTable(req.headers.accept);
+    // Output first, as every handler negotiates it before reading the body (a 406 wins).
+    const endpoint = endpointOf(type, route.subresource);
+    const output = negotiateOutput(req.headers.accept, endpoint);
+    if (!output) throw errors.notAcceptable(MEDIA_TYPES);
+    const send = (code: number, body: unknown, warnings: string[] = []) =>
+      this.#send(res, code, body, output.media, warnings);
+    if (route.subresource === 'scale') return this.#serveScale(req, route, writeOptions, send);
     switch (route.verb) {
       case 'get': {
         const object = this.#store.get(type, namespace, name!);
-        if (asTable) return this.#json(res, 200, this.#table([object], type, q));
-        return this.#json(res, 200, object);
+        if (output.table) return send(200, this.#table([object], type, q));
+        return send(200, object);
       }
       case 'list': {
         const result = this.#store.list(type, namespace, listOptions(q));
-        if (asTable) return this.#json(res, 200, this.#table(result.items, type, q, result));
-        return this.#json(res, 200, {
+        if (output.table) return send(200, this.#table(result.items, type, q, result));
+        return send(200, {
           apiVersion: apiVersionOf(type),
           kind: type.listKind,
           metadata: {
@@ -344,52 +371,40 @@ export class LocalHttpServer {
         });
       }
       case 'watch':
-        this.#serveWatch(req, res, route, q);
+        this.#serveWatch(req, res, route, q, output);
         return 200;
       case 'create': {
-        const body = await readObject(req);
+        const body = await readObject(req, type);
         const result = this.#store.create(type, namespace, body, writeOptions);
-        return this.#json(res, result.code, result.object, result.warnings);
+        return send(result.code, result.object, result.warnings);
       }
       case 'update': {
-        const body = await readObject(req);
+        const body = await readObject(req, type);
         const result = this.#store.update(type, namespace, name!, body, writeOptions);
-        return this.#json(res, result.code, result.object, result.warnings);
+        return send(result.code, result.object, result.warnings);
       }
       case 'patch': {
-        const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
-        const patchType = PATCH_TYPES[contentType];
-        if (!patchType) {
-          throw errors.unsupportedMediaType(
-            contentType,
-            Object.keys(PATCH_TYPES).filter((t) => type.builtin || !t.includes('strategic')),
-          );
-        }
-        const raw = await readBody(req);
-        const body = patchType === 'apply' ? parseYamlOrJson(raw) : parseJson(raw);
+        const { patchType, body } = await readPatch(req, type);
         if (patchType === 'apply' && !writeOptions.fieldManager)
           throw errors.badRequest('fieldManager is required');
         const result = this.#store.patch(type, namespace, name!, patchType, body, {
           ...writeOptions,
           fieldManager: patchType === 'apply' ? (q.get('fieldManager') ?? '') : manager,
         });
-        return this.#json(res, result.code, result.object, result.warnings);
+        return send(result.code, result.object, result.warnings);
       }
       case 'delete': {
-        const raw = await readBody(req);
-        const body = (raw.trim() ? parseJson(raw) : {}) as Record<string, unknown>;
-        const policy = (q.get('propagationPolicy') ?? body.propagationPolicy) as
-          'Orphan' | 'Background' | 'Foreground' | undefined;
-        const result = this.#store.delete(type, namespace, name!, {
-          dryRun: dryRun || (Array.isArray(body.dryRun) && body.dryRun.includes('All')),
-          ...(policy ? { propagationPolicy: policy } : {}),
-          ...(body.preconditions ? { preconditions: body.preconditions } : {}),
-        });
-        return this.#json(res, result.code, result.object);
+        const options = deleteOptions(await readDeleteOptions(req), q, dryRun);
+        const result = this.#store.delete(type, namespace, name!, options);
+        return send(result.code, result.body);
       }
       case 'deletecollection': {
-        const result = this.#store.deleteCollection(type, namespace, listOptions(q));
-        return this.#json(res, 200, {
+        const options = deleteOptions(await readDeleteOptions(req), q, dryRun);
+        const result = this.#store.deleteCollection(type, namespace, {
+          ...listOptions(q),
+          ...options,
+        });
+        return send(200, {
           apiVersion: apiVersionOf(type),
           kind: type.listKind,
           metadata: { resourceVersion: result.resourceVersion },
@@ -401,26 +416,84 @@ export class LocalHttpServer {
     }
   }
 
-  #serveWatch(req: IncomingMessage, res: ServerResponse, route: Route, q: URLSearchParams) {
+  /**
+   * GET, PUT and PATCH of `…/scale` (an autoscaling/v1 Scale), as
+   * pkg/registry/apps/deployment/storage ScaleREST serves them. The body of a
+   * PUT is a Scale (JSON, YAML or protobuf); a PATCH applies to the current
+   * Scale. Server-side apply to the subresource is not served.
+   */
+  async #serveScale(
+    req: IncomingMessage,
+    route: Route,
+    writeOptions: { dryRun: boolean; fieldManager: string },
+    send: (code: number, body: unknown, warnings?: string[]) => number,
+  ): Promise<number> {
+    const { type, namespace, name } = route;
+    const options = { dryRun: writeOptions.dryRun, fieldManager: writeOptions.fieldManager };
+    switch (route.verb) {
+      case 'get':
+        return send(200, this.#store.getScale(type, namespace, name!));
+      case 'update': {
+        const body = await readObject(req, type, SCALE_TARGET);
+        const result = this.#store.updateScale(type, namespace, name!, body, options);
+        return send(result.code, result.object, result.warnings);
+      }
+      case 'patch': {
+        const { patchType, body } = await readPatch(req, type, true);
+        if (patchType === 'apply') throw errors.unsupportedMediaType(SCALE_PATCH_TYPES);
+        const result = this.#store.patchScale(type, namespace, name!, patchType, body, options);
+        return send(result.code, result.object, result.warnings);
+      }
+      default:
+        throw errors.methodNotAllowed();
+    }
+  }
+
+  /**
+   * A watch stream: newline-delimited JSON events, or (`;stream=watch` in
+   * protobuf) length-prefixed WatchEvent frames, as handlers/watch.go writes them.
+   */
+  #serveWatch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: Route,
+    q: URLSearchParams,
+    output: Negotiated,
+  ) {
     // Refuse a malformed resume point with 400 before the stream starts.
     const from = q.get('resourceVersion');
     if (from && !/^\d+$/.test(from)) throw errors.badRequest(`invalid resource version: ${from}`);
-    const asTable = wantsTable(req.headers.accept);
+    const asTable = output.table;
     const open: OpenWatch = { res, stalled: false, stop: () => {} };
+    // Events the store sends while the watch starts wait for the headers, which go out only
+    // once the watch has started: a bad selector is a 400 response, not a broken stream.
+    let pending: WatchEvent[] | undefined = [];
+    let broken = false;
     const write = (event: WatchEvent) => {
-      if (open.stalled || res.writableEnded || res.destroyed) return;
+      if (pending) {
+        pending.push(event);
+        return;
+      }
+      if (broken || open.stalled || res.writableEnded || res.destroyed) return;
+      if (output.media === 'protobuf') {
+        let frame: Uint8Array;
+        try {
+          frame = encodeWatchFrame(event.type, event.object as unknown as TypedObject);
+        } catch {
+          // An object that cannot be encoded ends the stream (once it is set up); clients rewatch.
+          broken = true;
+          queueMicrotask(finish);
+          return;
+        }
+        res.write(frame);
+        return;
+      }
       let object: unknown = event.object;
       if (asTable && event.type !== 'ERROR' && event.type !== 'BOOKMARK') {
         object = this.#table([event.object as KubeObject], route.type, q, undefined, true);
       }
       res.write(`${JSON.stringify({ type: event.type, object })}\n`);
     };
-    res.writeHead(200, {
-      'Content-Type': 'application/json',
-      'Transfer-Encoding': 'chunked',
-      'Cache-Control': 'no-cache, private',
-    });
-    res.flushHeaders();
     let ended = false;
     const finish = () => {
       if (ended) return;
@@ -445,6 +518,23 @@ export class LocalHttpServer {
         if (event.type === 'ERROR') errored = true;
       },
     );
+    // The stream serializer is negotiated once the watch has started (get.go, then watch.go's
+    // NegotiateOutputMediaTypeStream): YAML has none.
+    if (!SERVED_MEDIA[output.media].stream) {
+      stopWatch();
+      throw errors.notAcceptable(STREAM_MEDIA_TYPES);
+    }
+    res.writeHead(200, {
+      // JSON streams keep their plain media type; others carry `;stream=watch`.
+      'Content-Type':
+        output.media === 'protobuf' ? PROTOBUF_WATCH_CONTENT_TYPE : 'application/json',
+      'Transfer-Encoding': 'chunked',
+      'Cache-Control': 'no-cache, private',
+    });
+    res.flushHeaders();
+    const started = pending;
+    pending = undefined;
+    for (const event of started) write(event);
     open.stop = finish;
     this.#watches.add(open);
     const bookmarkMs = this.#options.bookmarkIntervalSeconds * 1000;
@@ -554,14 +644,33 @@ export class LocalHttpServer {
 
   // ---- responses ------------------------------------------------------------
 
-  #json(res: ServerResponse, code: number, body: unknown, warnings: string[] = []): number {
-    const headers: Record<string, string | string[]> = { 'Content-Type': 'application/json' };
+  /** Discovery, OpenAPI and the admin endpoint: always JSON. */
+  #json(res: ServerResponse, code: number, body: unknown): number {
+    return this.#send(res, code, body, 'json');
+  }
+
+  /** Writes a body in the negotiated media type (encoded before anything is sent). */
+  #send(
+    res: ServerResponse,
+    code: number,
+    body: unknown,
+    media: Media,
+    warnings: string[] = [],
+  ): number {
+    const { data, contentType } = render(body, media);
+    const headers: Record<string, string | string[]> = { 'Content-Type': contentType };
     if (warnings.length > 0) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
-    res.writeHead(code, headers).end(JSON.stringify(body));
+    res.writeHead(code, headers).end(data);
     return code;
   }
 
-  #fail(res: ServerResponse, err: unknown) {
+  /**
+   * Errors are Status objects in the media type the client accepts, negotiated
+   * without the endpoint's restrictions (responsewriters.ErrorNegotiated with
+   * DefaultEndpointRestrictions, so a custom resource's errors may be protobuf
+   * too), and JSON when nothing it accepts fits (WriteRawJSON).
+   */
+  #fail(req: IncomingMessage, res: ServerResponse, err: unknown) {
     const apiError =
       err instanceof ApiError
         ? err
@@ -570,9 +679,168 @@ export class LocalHttpServer {
       res.destroy();
       return;
     }
-    res
-      .writeHead(apiError.code, { 'Content-Type': 'application/json' })
-      .end(JSON.stringify(apiError.toStatus()));
+    const admin = (req.url ?? '').startsWith('/admin/');
+    const media = admin ? 'json' : (negotiateOutput(req.headers.accept)?.media ?? 'json');
+    this.#send(res, apiError.code, apiError.toStatus(), media);
+  }
+}
+
+// ---- content negotiation ---------------------------------------------------
+// k8s.io/apiserver/pkg/endpoints/handlers/negotiation (negotiate.go): the
+// client's Accept clauses in order (goautoneg sorts them by q, then concrete
+// types before wildcards), each tried against the served media types in the
+// server's order; the first acceptable pair wins. An empty Accept is JSON.
+
+type Media = 'json' | 'yaml' | 'protobuf';
+
+interface ServedMedia {
+  type: string;
+  subtype: string;
+  mediaType: string;
+  /** Has a stream serializer (watch). */
+  stream: boolean;
+}
+
+/** The serializers every endpoint has, in the codec factory's order. */
+const SERVED_MEDIA: Readonly<Record<Media, ServedMedia>> = {
+  json: { type: 'application', subtype: 'json', mediaType: 'application/json', stream: true },
+  yaml: { type: 'application', subtype: 'yaml', mediaType: 'application/yaml', stream: false },
+  protobuf: {
+    type: 'application',
+    subtype: 'vnd.kubernetes.protobuf',
+    mediaType: PROTOBUF_CONTENT_TYPE,
+    stream: true,
+  },
+};
+const MEDIA_ORDER: readonly Media[] = ['json', 'yaml', 'protobuf'];
+
+/** What 415 and 406 name (MediaTypesForSerializer). */
+const MEDIA_TYPES = MEDIA_ORDER.map((m) => SERVED_MEDIA[m].mediaType);
+const STREAM_MEDIA_TYPES = MEDIA_ORDER.filter((m) => SERVED_MEDIA[m].stream).map(
+  (m) => `${SERVED_MEDIA[m].mediaType};stream=watch`,
+);
+
+interface AcceptClause {
+  type: string;
+  subtype: string;
+  q: number;
+  params: Map<string, string>;
+}
+
+/** goautoneg.ParseAccept: clauses with their parameters, by q, then concrete before wildcard. */
+function parseAccept(header: string): AcceptClause[] {
+  const clauses: AcceptClause[] = [];
+  for (const part of header.split(',')) {
+    const [range = '', ...params] = part.trim().split(';');
+    const [type = '', subtype, ...extra] = range.split('/').map((x) => x.trim());
+    if (extra.length > 0 || (subtype === undefined && type !== '*')) continue;
+    const clause: AcceptClause = { type, subtype: subtype ?? '*', q: 1, params: new Map() };
+    for (const param of params) {
+      const eq = param.indexOf('=');
+      if (eq < 0) continue;
+      const key = param.slice(0, eq).trim();
+      const value = param.slice(eq + 1).trim();
+      if (key === 'q') clause.q = Number.parseFloat(value) || 0;
+      else clause.params.set(key, value);
+    }
+    clauses.push(clause);
+  }
+  const rank = (c: AcceptClause) => [-c.q, c.type === '*' ? 1 : 0, c.subtype === '*' ? 1 : 0];
+  return clauses
+    .map((clause, index) => ({ clause, index, rank: rank(clause) }))
+    .sort((a, b) => {
+      for (let i = 0; i < a.rank.length; i++) {
+        if (a.rank[i] !== b.rank[i]) return a.rank[i]! - b.rank[i]!;
+      }
+      return a.index - b.index;
+    })
+    .map((x) => x.clause);
+}
+
+/** What a resource endpoint can answer with (its RequestScope as EndpointRestrictions). */
+interface Endpoint {
+  /**
+   * Its objects have a protobuf form: built-in kinds of the protobuf schema. A
+   * custom resource's StandardSerializers leave protobuf out.
+   */
+  protobuf: boolean;
+  /** It converts to a meta.k8s.io/v1 Table (a TableConvertor). */
+  table: boolean;
+}
+
+function endpointOf(type: ResourceType, subresource: Route['subresource']): Endpoint {
+  if (subresource === 'scale')
+    return { protobuf: hasProtobufSchema('autoscaling/v1', 'Scale'), table: false };
+  return {
+    protobuf: type.builtin && hasProtobufSchema(apiVersionOf(type), type.kind),
+    table: true,
+  };
+}
+
+interface Negotiated {
+  media: Media;
+  /** Convert to a Table (`as=Table;g=meta.k8s.io;v=v1`). */
+  table: boolean;
+}
+
+/**
+ * NegotiateMediaTypeOptions with acceptMediaTypeOptions: a clause's `as`/`g`/`v`
+ * ask for a conversion, which only Table (JSON or YAML) is here; `stream` must
+ * be `watch` on a serializer that streams; `sv` only names the server's v1.
+ * Without an endpoint (errors), nothing may be converted and every media type
+ * serves. Undefined when nothing acceptable is served (406).
+ */
+function negotiateOutput(accept: string | undefined, endpoint?: Endpoint): Negotiated | undefined {
+  if (!accept) return { media: 'json', table: false };
+  for (const clause of parseAccept(accept)) {
+    for (const media of MEDIA_ORDER) {
+      const served = SERVED_MEDIA[media];
+      const matches =
+        (clause.type === served.type || clause.type === '*') &&
+        (clause.subtype === served.subtype || clause.subtype === '*');
+      if (!matches) continue;
+      const options = acceptMediaTypeOptions(clause.params, media, endpoint);
+      if (options) return options;
+    }
+  }
+  return undefined;
+}
+
+function acceptMediaTypeOptions(
+  params: Map<string, string>,
+  media: Media,
+  endpoint: Endpoint | undefined,
+): Negotiated | undefined {
+  const convert = { as: params.get('as'), g: params.get('g'), v: params.get('v') };
+  const converting = params.has('as') || params.has('g') || params.has('v');
+  const stream = params.get('stream');
+  if (stream && (!SERVED_MEDIA[media].stream || stream !== 'watch')) return undefined;
+  const serverVersion = params.get('sv');
+  if (serverVersion && (endpoint === undefined || serverVersion !== 'v1')) return undefined;
+  // RequestScope.AllowsMediaTypeTransform.
+  if (!converting) {
+    return endpoint === undefined || endpoint.protobuf || media !== 'protobuf'
+      ? { media, table: false }
+      : undefined;
+  }
+  const table =
+    endpoint?.table === true &&
+    convert.as === 'Table' &&
+    convert.g === 'meta.k8s.io' &&
+    convert.v === 'v1' &&
+    media !== 'protobuf';
+  return table ? { media, table: true } : undefined;
+}
+
+/** A body in a media type: protobuf in its `k8s\0` envelope, YAML, or JSON. */
+function render(body: unknown, media: Media): { data: string | Uint8Array; contentType: string } {
+  switch (media) {
+    case 'protobuf':
+      return { data: encodeObject(body as TypedObject), contentType: PROTOBUF_CONTENT_TYPE };
+    case 'yaml':
+      return { data: stringifyYaml(body), contentType: 'application/yaml' };
+    default:
+      return { data: JSON.stringify(body), contentType: 'application/json' };
   }
 }
 
@@ -602,15 +870,6 @@ function userAgentProduct(userAgent: string | undefined): string {
   return (userAgent ?? 'unknown').split('/')[0]!.trim() || 'unknown';
 }
 
-function wantsTable(accept: string | undefined): boolean {
-  return (accept ?? '')
-    .split(',')
-    .some(
-      (part) =>
-        part.includes('as=Table') && part.includes('g=meta.k8s.io') && part.includes('v=v1'),
-    );
-}
-
 function parseFieldValidation(value: string | null): 'Ignore' | 'Warn' | 'Strict' | undefined {
   if (value === null || value === '') return undefined;
   if (value === 'Ignore' || value === 'Warn' || value === 'Strict') return value;
@@ -619,21 +878,25 @@ function parseFieldValidation(value: string | null): 'Ignore' | 'Warn' | 'Strict
   );
 }
 
-function listOptions(q: URLSearchParams) {
+function listOptions(q: URLSearchParams): ListOptions {
   const limit = Number(q.get('limit') ?? 0);
   return {
     ...(q.get('labelSelector') ? { labelSelector: q.get('labelSelector')! } : {}),
     ...(q.get('fieldSelector') ? { fieldSelector: q.get('fieldSelector')! } : {}),
     ...(limit > 0 ? { limit } : {}),
     ...(q.get('continue') ? { continue: q.get('continue')! } : {}),
+    ...(q.get('resourceVersion') ? { resourceVersion: q.get('resourceVersion')! } : {}),
+    ...(q.get('resourceVersionMatch')
+      ? { resourceVersionMatch: q.get('resourceVersionMatch')! }
+      : {}),
   };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -656,14 +919,144 @@ function parseYamlOrJson(text: string): unknown {
   }
 }
 
-async function readObject(req: IncomingMessage): Promise<unknown> {
+/** The type a body decodes into: the endpoint's kind, or the Scale of `…/scale`. */
+interface BodyTarget {
+  apiVersion: string;
+  kind: string;
+  group: string;
+}
+
+const SCALE_TARGET: BodyTarget = {
+  apiVersion: 'autoscaling/v1',
+  kind: 'Scale',
+  group: 'autoscaling',
+};
+
+/**
+ * The media type of a request body (negotiation.NegotiateInputSerializer):
+ * none means the first served one, JSON; parameters are ignored; a malformed
+ * Content-Type matches nothing.
+ */
+function requestMediaType(header: string | undefined): string {
+  if (!header) return 'application/json';
+  const base = header.split(';')[0]!.trim().toLowerCase();
+  return /^[\w.+-]+\/[\w.+-]+$/.test(base) ? base : '';
+}
+
+/**
+ * A create or update body in JSON, YAML or protobuf, else 415 naming the three
+ * (create.go and update.go negotiate the input over the endpoint's serializers,
+ * which for custom resources include protobuf too).
+ */
+async function readObject(
+  req: IncomingMessage,
+  type: ResourceType,
+  target: BodyTarget = { apiVersion: apiVersionOf(type), kind: type.kind, group: type.group },
+): Promise<unknown> {
   const raw = await readBody(req);
-  const contentType = req.headers['content-type'] ?? 'application/json';
-  if (contentType.includes('yaml')) return parseYamlOrJson(raw);
-  if (!contentType.includes('json')) {
-    throw errors.unsupportedMediaType(contentType, ['application/json', 'application/yaml']);
+  switch (requestMediaType(req.headers['content-type'])) {
+    case 'application/json':
+      return parseJson(raw.toString('utf8'));
+    case 'application/yaml':
+      return parseYamlOrJson(raw.toString('utf8'));
+    case PROTOBUF_CONTENT_TYPE:
+      return decodeProtobufBody(raw, type, target);
+    default:
+      throw errors.unsupportedMediaType(MEDIA_TYPES);
   }
-  return parseJson(raw);
+}
+
+/**
+ * A protobuf body. A built-in kind decodes through the codec; an envelope of
+ * another kind is decoded as that kind, which has no conversion to the
+ * endpoint's internal type (the decoder's error, inside transformDecodeError's
+ * 400). A custom resource has no protobuf form: rejectCustomResourceBody gives
+ * the 400 kube-apiserver's unstructured decoding does.
+ */
+function decodeProtobufBody(raw: Uint8Array, type: ResourceType, target: BodyTarget): KubeObject {
+  if (!type.builtin) return rejectCustomResourceBody(raw, target);
+  const { object } = decodeObject(raw, target);
+  if (object.kind !== target.kind) {
+    const version = object.apiVersion.slice(object.apiVersion.lastIndexOf('/') + 1);
+    throw errors.badRequest(
+      `${object.kind} in version "${version}" cannot be handled as a ${target.kind}: ${unknownConversion(object.apiVersion, object.kind, target.group, target.kind)}`,
+    );
+  }
+  return object;
+}
+
+/** A PATCH body: only the patch media types (never protobuf), strategic merge for built-ins only. */
+async function readPatch(
+  req: IncomingMessage,
+  type: ResourceType,
+  scale = false,
+): Promise<{ patchType: PatchType; body: unknown }> {
+  const patchType = PATCH_TYPES[requestMediaType(req.headers['content-type'])];
+  if (!patchType || (patchType === 'strategic' && !type.builtin)) {
+    throw errors.unsupportedMediaType(
+      scale
+        ? SCALE_PATCH_TYPES
+        : Object.keys(PATCH_TYPES).filter((t) => type.builtin || !t.includes('strategic')),
+    );
+  }
+  const raw = (await readBody(req)).toString('utf8');
+  return { patchType, body: patchType === 'apply' ? parseYamlOrJson(raw) : parseJson(raw) };
+}
+
+/** The patch types `…/scale` takes here (server-side apply to it is not served). */
+const SCALE_PATCH_TYPES = Object.keys(PATCH_TYPES).filter(
+  (t) => t !== 'application/apply-patch+yaml',
+);
+
+/**
+ * A DELETE body: DeleteOptions in JSON, YAML or protobuf (delete.go decodes
+ * it with the meta codecs, under any group version), or nothing.
+ */
+async function readDeleteOptions(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const raw = await readBody(req);
+  if (raw.toString('utf8').trim() === '') return {};
+  let body: unknown;
+  switch (requestMediaType(req.headers['content-type'])) {
+    case 'application/json':
+      body = parseJson(raw.toString('utf8'));
+      break;
+    case 'application/yaml':
+      body = parseYamlOrJson(raw.toString('utf8'));
+      break;
+    case PROTOBUF_CONTENT_TYPE:
+      body = decodeDeleteOptions(raw);
+      break;
+    default:
+      throw errors.unsupportedMediaType(MEDIA_TYPES);
+  }
+  return body !== null && typeof body === 'object' && !Array.isArray(body)
+    ? (body as Record<string, unknown>)
+    : {};
+}
+
+/**
+ * The store's DeleteOptions from a body and the query: propagationPolicy (or
+ * the deprecated orphanDependents), preconditions and dryRun.
+ */
+function deleteOptions(
+  body: Record<string, unknown>,
+  q: URLSearchParams,
+  dryRun: boolean,
+): DeleteOptions {
+  const orphan = body.orphanDependents ?? parseBool(q.get('orphanDependents'));
+  const policy = (q.get('propagationPolicy') ??
+    body.propagationPolicy ??
+    (orphan === true ? 'Orphan' : undefined)) as DeleteOptions['propagationPolicy'];
+  const preconditions = body.preconditions as DeleteOptions['preconditions'];
+  return {
+    dryRun: dryRun || (Array.isArray(body.dryRun) && body.dryRun.includes('All')),
+    ...(policy ? { propagationPolicy: policy } : {}),
+    ...(preconditions ? { preconditions } : {}),
+  };
+}
+
+function parseBool(value: string | null): boolean | undefined {
+  return value === 'true' ? true : value === 'false' ? false : undefined;
 }
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -690,7 +1083,21 @@ function resourceList(groupVersion: string, types: ResourceType[]) {
           },
         ]
       : [];
-    return [main, ...status];
+    // A subresource of another group's kind names its group and version (the Scale's).
+    const scale = hasScaleSubresource(t)
+      ? [
+          {
+            name: `${t.plural}/scale`,
+            singularName: '',
+            namespaced: t.namespaced,
+            group: 'autoscaling',
+            version: 'v1',
+            kind: 'Scale',
+            verbs: ['get', 'patch', 'update'],
+          },
+        ]
+      : [];
+    return [main, ...scale, ...status];
   });
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion, resources };
 }

@@ -411,53 +411,29 @@ function unescapeValue(s: string): string {
   return out;
 }
 
-const META_FIELDS: Record<string, (obj: KubeObject) => string | undefined> = {
-  'metadata.name': (obj) => obj.metadata.name,
-  'metadata.namespace': (obj) => obj.metadata.namespace,
-};
-
-/**
- * Parses `fieldSelector` (=, ==, != ; comma = AND) over metadata.name and
- * metadata.namespace plus any extra fields given; a missing field reads as "".
- * Unsupported field → errors.badRequest('field label not supported: ...').
- */
-export function parseFieldSelector(
-  text: string,
-  extraFields?: Record<string, (obj: KubeObject) => string | undefined>,
-): FieldSelector {
-  const fields = { ...META_FIELDS, ...extraFields };
-  const parts = splitTerms(text).sort();
-  const terms: FieldTerm[] = [];
-  for (const part of parts) {
-    if (part === '') continue;
-    const split = splitTerm(part);
-    if (!split) throw errors.badRequest(`invalid selector: '${text}'; can't understand '${part}'`);
-    const [field, op, raw] = split;
-    terms.push({ field, value: unescapeValue(raw), negate: op === '!=' });
-  }
-  // Field names are checked after the whole selector parsed, as kube's Transform does.
-  const getters = terms.map((t) => {
-    if (!Object.prototype.hasOwnProperty.call(fields, t.field)) {
-      throw errors.badRequest(`field label not supported: ${t.field}`);
-    }
-    return fields[t.field]!;
-  });
-  return (obj) =>
-    terms.every((t, i) => {
-      const actual = getters[i]!(obj) ?? '';
-      return t.negate ? actual !== t.value : actual === t.value;
-    });
-}
-
-// ---- the extra selectable fields of built-in kinds -------------------------
+// ---- which fields a kind can be selected by --------------------------------
 
 type Getter = (obj: KubeObject) => string | undefined;
+
+/**
+ * The field selectors one resource supports, as kube-apiserver decides them:
+ * the kind's field label conversion function (AddFieldLabelConversionFunc)
+ * says which labels a request may use and words the refusal, and the
+ * registry's selectable fields (GetAttrs) say what each label reads on the
+ * stored object (missing fields read as "").
+ */
+export interface SelectableFields {
+  /** What a request's label reads on the stored object; undefined when the label is not supported. */
+  resolve(label: string): Getter | undefined;
+  /** kube-apiserver's message refusing a label (a 400). */
+  unsupported(label: string): string;
+}
 
 function at(...path: string[]): Getter {
   return (obj) => {
     let node: unknown = obj;
     for (const key of path) {
-      if (node === null || typeof node !== 'object') return undefined;
+      if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
       node = (node as Record<string, unknown>)[key];
     }
     if (typeof node === 'string') return node;
@@ -466,7 +442,62 @@ function at(...path: string[]): Getter {
   };
 }
 
-const EVENT_FIELDS: Record<string, Getter> = {
+const NAME: Record<string, Getter> = { 'metadata.name': at('metadata', 'name') };
+const NAME_AND_NAMESPACE: Record<string, Getter> = {
+  ...NAME,
+  'metadata.namespace': at('metadata', 'namespace'),
+};
+
+const own = (fields: Record<string, Getter>, label: string) =>
+  Object.prototype.hasOwnProperty.call(fields, label) ? fields[label] : undefined;
+
+/**
+ * runtime.DefaultMetaV1FieldSelectorConversion, for kinds that register no
+ * conversion function of their own (ConfigMap, Deployment, Ingress, Lease…):
+ * metadata.name and metadata.namespace, and a refusal that names them.
+ */
+export const DEFAULT_SELECTABLE_FIELDS: SelectableFields = {
+  resolve: (label) => own(NAME_AND_NAMESPACE, label),
+  unsupported: (label) =>
+    `${goQuote(label)} is not a known field selector: only "metadata.name", "metadata.namespace"`,
+};
+
+/** A kind with a conversion function of its own: exactly these labels, refused as "field label not supported". */
+function only(fields: Record<string, Getter>): SelectableFields {
+  return {
+    resolve: (label) => own(fields, label),
+    unsupported: (label) => `field label not supported: ${label}`,
+  };
+}
+
+/** The internal Pod's first pod IP, which v1's conversion fills from podIPs or podIP. */
+const podIP: Getter = (obj) => {
+  const status = obj.status as { podIPs?: unknown; podIP?: unknown } | undefined;
+  const first = Array.isArray(status?.podIPs) ? (status.podIPs[0] as { ip?: unknown }) : undefined;
+  if (typeof first?.ip === 'string') return first.ip;
+  return typeof status?.podIP === 'string' ? status.podIP : undefined;
+};
+
+// pkg/apis/core/v1/conversion.go (labels) and pkg/registry/core/*/strategy.go (values).
+const POD = only({
+  ...NAME_AND_NAMESPACE,
+  'spec.nodeName': at('spec', 'nodeName'),
+  'spec.restartPolicy': at('spec', 'restartPolicy'),
+  'spec.schedulerName': at('spec', 'schedulerName'),
+  'spec.serviceAccountName': at('spec', 'serviceAccountName'),
+  'spec.hostNetwork': (obj) => String(at('spec', 'hostNetwork')(obj) === 'true'),
+  'status.phase': at('status', 'phase'),
+  'status.podIP': podIP,
+  // Accepted by the conversion function, but not among the selectable fields: reads as "".
+  'status.podIPs': () => undefined,
+  'status.nominatedNodeName': at('status', 'nominatedNodeName'),
+  // Old v1 clients' spelling, converted to spec.nodeName.
+  'spec.host': at('spec', 'nodeName'),
+});
+
+/** The core Event's selectable fields; `source` falls back to reportingComponent, as ToSelectableFields does. */
+const CORE_EVENT_FIELDS: Record<string, Getter> = {
+  ...NAME_AND_NAMESPACE,
   'involvedObject.kind': at('involvedObject', 'kind'),
   'involvedObject.namespace': at('involvedObject', 'namespace'),
   'involvedObject.name': at('involvedObject', 'name'),
@@ -476,30 +507,96 @@ const EVENT_FIELDS: Record<string, Getter> = {
   'involvedObject.fieldPath': at('involvedObject', 'fieldPath'),
   reason: at('reason'),
   reportingComponent: at('reportingComponent'),
-  source: at('source', 'component'),
+  source: (obj) => at('source', 'component')(obj) || at('reportingComponent')(obj),
   type: at('type'),
 };
 
-const BUILTIN_FIELDS: Record<string, Record<string, Getter>> = {
-  '/Namespace': { 'status.phase': at('status', 'phase') },
-  '/Secret': { type: at('type') },
-  '/Event': EVENT_FIELDS,
-  '/Pod': {
-    'spec.nodeName': at('spec', 'nodeName'),
-    'spec.restartPolicy': at('spec', 'restartPolicy'),
-    'spec.schedulerName': at('spec', 'schedulerName'),
-    'spec.serviceAccountName': at('spec', 'serviceAccountName'),
-    'spec.hostNetwork': (obj) => String(at('spec', 'hostNetwork')(obj) === 'true'),
-    'status.phase': at('status', 'phase'),
-    'status.podIP': at('status', 'podIP'),
-    'status.nominatedNodeName': at('status', 'nominatedNodeName'),
-  },
+/**
+ * events.k8s.io/v1's labels (pkg/apis/events/v1/conversion.go), mapped onto
+ * the core fields the shared storage holds.
+ */
+const EVENTS_V1_LABELS: Record<string, string> = {
+  reason: 'reason',
+  'regarding.kind': 'involvedObject.kind',
+  'regarding.namespace': 'involvedObject.namespace',
+  'regarding.name': 'involvedObject.name',
+  'regarding.uid': 'involvedObject.uid',
+  'regarding.apiVersion': 'involvedObject.apiVersion',
+  'regarding.resourceVersion': 'involvedObject.resourceVersion',
+  'regarding.fieldPath': 'involvedObject.fieldPath',
+  reportingController: 'reportingComponent',
+  source: 'source',
+  type: 'type',
+  'metadata.namespace': 'metadata.namespace',
+  'metadata.name': 'metadata.name',
 };
 
-/** Extra field-selector fields kube-apiserver supports for a built-in kind (none for the rest). */
-export function builtinSelectableFields(
-  type: Pick<ResourceType, 'group' | 'kind' | 'builtin'>,
-): Record<string, Getter> {
-  if (!type.builtin) return {};
-  return BUILTIN_FIELDS[`${type.group}/${type.kind}`] ?? {};
+const BUILTIN_FIELDS: Record<string, SelectableFields> = {
+  '/Pod': POD,
+  '/Event': only(CORE_EVENT_FIELDS),
+  'events.k8s.io/Event': only(
+    Object.fromEntries(
+      Object.entries(EVENTS_V1_LABELS).map(([label, core]) => [label, CORE_EVENT_FIELDS[core]!]),
+    ),
+  ),
+  // Namespaces refuse metadata.namespace: their conversion function lists only these two.
+  '/Namespace': only({ ...NAME, 'status.phase': at('status', 'phase') }),
+  '/Secret': only({ ...NAME_AND_NAMESPACE, type: at('type') }),
+  '/Service': only({
+    ...NAME_AND_NAMESPACE,
+    'spec.clusterIP': at('spec', 'clusterIP'),
+    'spec.type': at('spec', 'type'),
+  }),
+};
+
+/**
+ * The field selectors a served resource supports. Built-ins as kube-apiserver
+ * registers them; custom resources as apiextensions' crConverter: metadata.name,
+ * metadata.namespace when namespaced, and the CRD version's `selectableFields`
+ * (JSON paths such as `.spec.color`; strings, integers and booleans select).
+ */
+export function selectableFieldsFor(
+  type: Pick<ResourceType, 'group' | 'kind' | 'builtin' | 'namespaced'>,
+  crdSelectableFields: readonly string[] = [],
+): SelectableFields {
+  if (type.builtin)
+    return BUILTIN_FIELDS[`${type.group}/${type.kind}`] ?? DEFAULT_SELECTABLE_FIELDS;
+  const fields: Record<string, Getter> = type.namespaced ? { ...NAME_AND_NAMESPACE } : { ...NAME };
+  for (const jsonPath of crdSelectableFields) {
+    const path = jsonPath.replace(/^\./, '').split('.');
+    fields[path.join('.')] = at(...path);
+  }
+  return only(fields);
+}
+
+/**
+ * Parses `fieldSelector` (=, ==, != ; comma = AND) against the fields a
+ * resource supports (by default metadata.name and metadata.namespace); a
+ * missing field reads as "". A label the resource does not support is a 400
+ * with kube-apiserver's wording for that kind.
+ */
+export function parseFieldSelector(
+  text: string,
+  fields: SelectableFields = DEFAULT_SELECTABLE_FIELDS,
+): FieldSelector {
+  const parts = splitTerms(text).sort();
+  const terms: FieldTerm[] = [];
+  for (const part of parts) {
+    if (part === '') continue;
+    const split = splitTerm(part);
+    if (!split) throw errors.badRequest(`invalid selector: '${text}'; can't understand '${part}'`);
+    const [field, op, raw] = split;
+    terms.push({ field, value: unescapeValue(raw), negate: op === '!=' });
+  }
+  // Labels are checked after the whole selector parsed, in sorted order, as kube's Transform does.
+  const getters = terms.map((t) => {
+    const getter = fields.resolve(t.field);
+    if (!getter) throw errors.badRequest(fields.unsupported(t.field));
+    return getter;
+  });
+  return (obj) =>
+    terms.every((t, i) => {
+      const actual = getters[i]!(obj) ?? '';
+      return t.negate ? actual !== t.value : actual === t.value;
+    });
 }

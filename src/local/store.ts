@@ -1,14 +1,28 @@
 // The in-memory store behind the local API server: one global
 // resourceVersion, optimistic concurrency, generation, status separation,
-// finalizers, patches, server-side apply, watches with a bounded history.
+// finalizers, patches, server-side apply, and per resource a bounded history
+// (kube-apiserver's watch cache) that watches resume from and exact lists
+// read, 410 Expired beyond it. Served versions that share a storage
+// (events.k8s.io and core Events) are converted on the way in and out.
 // It speaks in objects and ApiErrors; http.ts turns it into REST.
 import { randomUUID } from 'node:crypto';
+import { clone, deepEqual, isObject } from '../kube/json.ts';
 import { applyBuiltinDefaults, validateBuiltin } from './builtin-defaults.ts';
-import { BUILTIN_TYPES, GENERATION_KINDS } from './builtins.ts';
+import {
+  BUILTIN_TYPES,
+  GENERATION_KINDS,
+  RETURNS_DELETED_OBJECT,
+  convertIncoming,
+  eventFromCore,
+  eventToCore,
+  hasScaleSubresource,
+  storageResourceOf,
+  unknownConversion,
+} from './builtins.ts';
 import { processCustomResource } from './crd-schema.ts';
 import { crdStatus, resourceTypeFromCRD, validateCRD } from './crd-validation.ts';
-import { ApiError, errors } from './errors.ts';
-import type { FieldError, Status } from './errors.ts';
+import { ApiError, deletedStatus, errors } from './errors.ts';
+import type { FieldError, Status, SuccessStatus } from './errors.ts';
 import {
   nameRuleFor,
   randomSuffix,
@@ -17,12 +31,14 @@ import {
   validateName,
 } from './metadata.ts';
 import { applyJsonPatch } from './patch/json-patch.ts';
+import { jsonKind } from './patch/json-value.ts';
 import { recordUpdate, serverSideApply } from './patch/managed-fields.ts';
 import { mergeInfoForBuiltin, mergeInfoFromSchema } from './patch/merge-info.ts';
 import type { MergeInfo } from './patch/merge-info.ts';
 import { applyMergePatch } from './patch/merge-patch.ts';
 import { applyStrategicMergePatch } from './patch/strategic-merge-patch.ts';
-import { builtinSelectableFields, parseFieldSelector, parseLabelSelector } from './selectors.ts';
+import { parseFieldSelector, parseLabelSelector, selectableFieldsFor } from './selectors.ts';
+import { formatSelector } from './table.ts';
 import { apiVersionOf } from './types.ts';
 import type { KubeObject, ResourceType } from './types.ts';
 
@@ -39,7 +55,8 @@ export interface WriteOptions {
   dryRun?: boolean;
   fieldManager?: string;
   fieldValidation?: FieldValidation;
-  subresource?: 'status';
+  /** `status` writes only status; `scale` is a main-resource write recorded for the scale subresource. */
+  subresource?: 'status' | 'scale';
   force?: boolean;
 }
 
@@ -54,6 +71,14 @@ export interface ListOptions {
   fieldSelector?: string;
   limit?: number;
   continue?: string;
+  /**
+   * Unset: the latest state. "0": any (the latest here). Another value: not
+   * older than it, or exactly it with resourceVersionMatch=Exact or with a
+   * limit (the legacy rule); exactly is 410 Expired once the history has
+   * moved past it.
+   */
+  resourceVersion?: string;
+  resourceVersionMatch?: string;
 }
 
 export interface WatchOptions {
@@ -66,8 +91,17 @@ export interface WatchOptions {
 export interface WriteResult {
   object: KubeObject;
   warnings: string[];
-  /** 201 for a create (including apply that creates), 200 otherwise; 202 for a delete held by finalizers. */
+  /** 201 for a create (including apply that creates), 200 otherwise (a DELETE too, held or not). */
   code: number;
+}
+
+export interface DeleteResult extends WriteResult {
+  /**
+   * What a DELETE answers: the object while finalizers hold it; once it is
+   * gone, the object for kinds whose storage returns deleted objects, else a
+   * Success Status naming it (the generic registry's finalizeDelete).
+   */
+  body: KubeObject | SuccessStatus;
 }
 
 export interface ListResult {
@@ -79,16 +113,30 @@ export interface ListResult {
 
 interface HistoryEntry {
   rv: number;
+  /** The storage's type key. */
   typeKey: string;
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  /** As stored. */
   object: KubeObject;
+  /** The stored object the change replaced (MODIFIED, DELETED): what an exact list from before it reads. */
   previous?: KubeObject;
 }
 
+/** One storage's history: a window like kube-apiserver's watch cache for that resource. */
+interface History {
+  entries: HistoryEntry[];
+  /** Once events were dropped, the oldest kept event's resourceVersion - 1: anything older is 410 Expired. */
+  floor: number;
+}
+
 interface Watcher {
+  /** The storage's type key. */
   typeKey: string;
   namespace?: string;
-  matches: (o: KubeObject) => boolean;
+  /** Label and field selectors, on the stored object. */
+  matches: (stored: KubeObject) => boolean;
+  /** The stored object as the watched version shows it. */
+  view: (stored: KubeObject) => KubeObject;
   send: (event: WatchEvent) => void;
 }
 
@@ -97,7 +145,7 @@ export type ChangeListener = (type: ResourceType, event: HistoryEntry) => void;
 
 export interface StoreOptions {
   clock?: () => Date;
-  /** How many events the watch history keeps (resume points). */
+  /** How many events the history of each resource keeps (resume points of watches, exact lists). */
   historySize?: number;
   /** Delete dependents whose owners are gone. */
   garbageCollection?: boolean;
@@ -112,22 +160,11 @@ export const typeKeyOf = (type: Pick<ResourceType, 'group' | 'plural'>) =>
   `${type.group}/${type.plural}`;
 const objectKey = (namespace: string | undefined, name: string) =>
   `${namespace ?? NO_NAMESPACE}/${name}`;
-const clone = <T>(value: T): T => structuredClone(value);
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Equal as JSON, ignoring key order. */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b))
-    return a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
-  if (isRecord(a) && isRecord(b)) {
-    const ka = Object.keys(a).filter((k) => a[k] !== undefined);
-    const kb = Object.keys(b).filter((k) => b[k] !== undefined);
-    return ka.length === kb.length && ka.every((k) => sameJson(a[k], b[k]));
-  }
-  return false;
-}
+/** pkg/storage/etcd3/errors.go: an exact list or a continue token past the compacted history. */
+const EXPIRED_LIST = 'The resourceVersion for the provided list is too old.';
+const INCONSISTENT_CONTINUE =
+  'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
 
 /** Everything but metadata (and status where it is a subresource): what bumps generation. */
 function specPart(o: KubeObject, statusSubresource: boolean): Record<string, unknown> {
@@ -143,13 +180,13 @@ function withoutVolatileMetadata(o: KubeObject): KubeObject {
 export class Store {
   readonly #types = new Map<string, ResourceType>();
   readonly #objects = new Map<string, Map<string, KubeObject>>();
-  readonly #history: HistoryEntry[] = [];
+  readonly #histories = new Map<string, History>();
   readonly #watchers = new Set<Watcher>();
   readonly #listeners = new Set<ChangeListener>();
   readonly #clock: () => Date;
   readonly #historySize: number;
   #rv = 1;
-  /** Watches from before this resourceVersion get 410 Expired. */
+  /** Set by compactHistory: every history starts after it. */
   #compactedRV = 1;
   #nextClusterIP = 1;
   garbageCollection: boolean;
@@ -191,8 +228,38 @@ export class Store {
     return () => this.#listeners.delete(listener);
   }
 
+  /** The type whose storage holds a served type's objects: itself, but for cohabitating resources. */
+  #storage(type: ResourceType): ResourceType {
+    const { group, plural } = storageResourceOf(type.group, type.plural);
+    if (group === type.group && plural === type.plural) return type;
+    return this.#types.get(`${group}/${plural}`) ?? type;
+  }
+
+  /** The types that own a storage (the ones internal passes walk, each storage once). */
+  #storageTypes(): ResourceType[] {
+    return this.types().filter((t) => this.#storage(t) === t);
+  }
+
+  /** A stored object as a served type shows it (a copy). */
+  #toView(type: ResourceType, stored: KubeObject): KubeObject {
+    const copy = clone(stored);
+    if (this.#storage(type) === type) return copy;
+    return type.group === 'events.k8s.io' ? eventFromCore(copy) : copy;
+  }
+
+  /** An object of a served type as its storage keeps it (the object itself when no conversion applies). */
+  #toStorage(type: ResourceType, object: KubeObject): KubeObject {
+    if (this.#storage(type) === type) return object;
+    return type.group === 'events.k8s.io' ? eventToCore(clone(object)) : clone(object);
+  }
+
+  /** What a read after the write would show: the object through its storage and back. */
+  #roundTrip(type: ResourceType, object: KubeObject): KubeObject {
+    return this.#toView(type, this.#toStorage(type, object));
+  }
+
   #bucket(type: ResourceType): Map<string, KubeObject> {
-    const key = typeKeyOf(type);
+    const key = typeKeyOf(this.#storage(type));
     let bucket = this.#objects.get(key);
     if (!bucket) {
       bucket = new Map();
@@ -212,48 +279,157 @@ export class Store {
   get(type: ResourceType, namespace: string | undefined, name: string): KubeObject {
     const found = this.#bucket(type).get(objectKey(this.#ns(type, namespace), name));
     if (!found) throw errors.notFound(type.plural, type.group, name);
-    return clone(found);
+    return this.#toView(type, found);
   }
 
   tryGet(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
     const found = this.#bucket(type).get(objectKey(this.#ns(type, namespace), name));
-    return found && clone(found);
+    return found && this.#toView(type, found);
   }
 
   list(type: ResourceType, namespace: string | undefined, options: ListOptions = {}): ListResult {
     const matches = this.#matcher(type, options);
-    let items = [...this.#bucket(type).entries()]
+    const read = this.#listRead(type, options);
+    const source = read.at === undefined ? this.#bucket(type) : this.#snapshot(type, read.at);
+    let items = [...source.entries()]
       .filter(
         ([, o]) =>
           !type.namespaced || namespace === undefined || o.metadata.namespace === namespace,
       )
       .filter(([, o]) => matches(o))
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    if (options.continue) {
-      const after = decodeContinue(options.continue);
-      items = items.filter(([key]) => key > after);
-    }
-    const result: ListResult = { items: [], resourceVersion: this.resourceVersion };
+    if (read.after !== undefined) items = items.filter(([key]) => key > read.after!);
+    const rv = read.at ?? this.#rv;
+    const result: ListResult = { items: [], resourceVersion: String(rv) };
     if (options.limit && options.limit > 0 && items.length > options.limit) {
       const page = items.slice(0, options.limit);
-      result.continue = encodeContinue(page[page.length - 1]![0], this.#rv);
+      // The next pages read the same snapshot, as etcd serves them at the first page's revision.
+      result.continue = encodeContinue(page[page.length - 1]![0], rv);
       result.remainingItemCount = items.length - page.length;
       items = page;
     }
-    result.items = items.map(([, o]) => clone(o));
+    result.items = items.map(([, o]) => this.#toView(type, o));
     return result;
+  }
+
+  /**
+   * Which state a list reads, as kube-apiserver decides it: ValidateListOptions
+   * first (422), then the continue token's snapshot, else the resourceVersion
+   * semantics (unset or "0": the latest; another value: not older than it, or
+   * exactly it with resourceVersionMatch=Exact or, the legacy rule, a limit).
+   * Exact reads and continue tokens older than the history are 410 Expired with
+   * etcd3's messages; a resourceVersion the store has not reached yet is the
+   * watch cache's 504 "Too large resource version" (answered at once here,
+   * where kube waits up to 3 s for it).
+   */
+  #listRead(type: ResourceType, options: ListOptions): { at?: number; after?: string } {
+    const requested = options.resourceVersion ?? '';
+    const match = options.resourceVersionMatch ?? '';
+    if (match) {
+      const forbidden = (message: string): FieldError => ({
+        type: 'FieldValueForbidden',
+        field: 'resourceVersionMatch',
+        message: `Forbidden: ${message}`,
+      });
+      const problems: FieldError[] = [];
+      if (!requested) {
+        problems.push(
+          forbidden('resourceVersionMatch is forbidden unless resourceVersion is provided'),
+        );
+      }
+      if (options.continue) {
+        problems.push(forbidden('resourceVersionMatch is forbidden when continue is provided'));
+      }
+      if (match !== 'Exact' && match !== 'NotOlderThan') {
+        problems.push({
+          type: 'FieldValueNotSupported',
+          field: 'resourceVersionMatch',
+          message: `Unsupported value: ${JSON.stringify(match)}: supported values: "Exact", "NotOlderThan", ""`,
+        });
+      }
+      if (match === 'Exact' && requested === '0') {
+        problems.push(
+          forbidden('resourceVersionMatch "exact" is forbidden for resourceVersion "0"'),
+        );
+      }
+      if (problems.length > 0) throw errors.invalid('ListOptions', 'meta.k8s.io', '', problems);
+    }
+    if (options.continue) {
+      if (requested && requested !== '0') {
+        throw errors.badRequest('specifying resource version is not allowed when using continue');
+      }
+      const token = decodeContinue(options.continue);
+      if (token.rv > 0 && token.rv < this.#floor(type)) {
+        // The token to go on with reads the latest state from the same key (rv -1).
+        throw errors.gone(INCONSISTENT_CONTINUE, encodeContinue(token.start, -1));
+      }
+      return { ...(token.rv > 0 ? { at: token.rv } : {}), after: token.start };
+    }
+    if (!requested) return {};
+    const rv = parseResourceVersion(requested);
+    if (rv > this.#rv) throw errors.tooLargeResourceVersion(rv, this.#rv);
+    const exact =
+      match === 'Exact' || (match === '' && (options.limit ?? 0) > 0 && requested !== '0');
+    if (!exact) return {};
+    if (rv < this.#floor(type)) throw errors.gone(EXPIRED_LIST);
+    return { at: rv };
+  }
+
+  /** The storage's objects as they were at a resourceVersion the history still covers. */
+  #snapshot(type: ResourceType, rv: number): Map<string, KubeObject> {
+    const state = new Map(this.#bucket(type));
+    const entries = this.#histories.get(typeKeyOf(this.#storage(type)))?.entries ?? [];
+    for (let i = entries.length - 1; i >= 0 && entries[i]!.rv > rv; i--) {
+      const entry = entries[i]!;
+      const key = objectKey(entry.object.metadata.namespace, entry.object.metadata.name!);
+      if (entry.type === 'ADDED') state.delete(key);
+      else state.set(key, entry.previous!);
+    }
+    return state;
+  }
+
+  /** Below this resourceVersion a storage's history has nothing: watches and exact lists from there get 410. */
+  #floor(type: ResourceType): number {
+    const history = this.#histories.get(typeKeyOf(this.#storage(type)));
+    return Math.max(history?.floor ?? 1, this.#compactedRV);
   }
 
   #ns(type: ResourceType, namespace: string | undefined): string | undefined {
     return type.namespaced ? namespace : undefined;
   }
 
+  /** Label and field selectors over stored objects; field labels as the served version names them. */
   #matcher(type: ResourceType, options: { labelSelector?: string; fieldSelector?: string }) {
     const labels = options.labelSelector ? parseLabelSelector(options.labelSelector) : () => true;
     const fields = options.fieldSelector
-      ? parseFieldSelector(options.fieldSelector, builtinSelectableFields(type))
+      ? parseFieldSelector(
+          options.fieldSelector,
+          selectableFieldsFor(type, this.#crdSelectableFields(type)),
+        )
       : () => true;
-    return (o: KubeObject) => labels(o.metadata.labels) && fields(o);
+    return (stored: KubeObject) => labels(stored.metadata.labels) && fields(stored);
+  }
+
+  /** A custom resource version's `selectableFields` JSON paths, from its CRD. */
+  #crdSelectableFields(type: ResourceType): string[] {
+    if (type.builtin) return [];
+    const crdType = this.typeFor(CRD_GROUP, 'customresourcedefinitions');
+    if (!crdType) return [];
+    for (const crd of this.#bucket(crdType).values()) {
+      const spec = isObject(crd.spec) ? crd.spec : {};
+      const names = isObject(spec.names) ? spec.names : {};
+      if (spec.group !== type.group || names.plural !== type.plural) continue;
+      const versions = Array.isArray(spec.versions) ? spec.versions : [];
+      const version: unknown = versions.find((v) => isObject(v) && v.name === type.version);
+      const fields =
+        isObject(version) && Array.isArray(version.selectableFields)
+          ? version.selectableFields
+          : [];
+      return fields.flatMap((f) =>
+        isObject(f) && typeof f.jsonPath === 'string' ? [f.jsonPath] : [],
+      );
+    }
+    return [];
   }
 
   // ---- writes ---------------------------------------------------------------
@@ -265,6 +441,7 @@ export class Store {
     options: WriteOptions = {},
   ): WriteResult {
     const object = this.#decode(type, body);
+    convertIncoming(type.group, type.kind, object);
     namespace = this.#ns(type, namespace);
     if (type.namespaced) {
       if (object.metadata.namespace && namespace && object.metadata.namespace !== namespace) {
@@ -321,11 +498,11 @@ export class Store {
       apiVersion: apiVersionOf(type),
       now: rfc3339(now),
     });
-    if (options.dryRun) return { object: recorded, warnings, code: 201 };
-    this.#commit(type, 'ADDED', recorded, undefined);
+    if (options.dryRun) return { object: this.#roundTrip(type, recorded), warnings, code: 201 };
+    this.#commit(type, 'ADDED', recorded);
     this.#afterCreate(type, recorded);
     return {
-      object: clone(this.#bucket(type).get(objectKey(namespace, name))!),
+      object: this.#toView(type, this.#bucket(type).get(objectKey(namespace, name))!),
       warnings,
       code: 201,
     };
@@ -388,12 +565,12 @@ export class Store {
         patched = applyJsonPatch(live, body);
         break;
       case 'merge':
-        if (!isRecord(body)) throw errors.badRequest('a merge patch must be a JSON object');
+        if (!isObject(body)) throw errors.badRequest('a merge patch must be a JSON object');
         patched = applyMergePatch(live, body);
         break;
       case 'strategic':
         if (!type.builtin) {
-          throw errors.unsupportedMediaType('application/strategic-merge-patch+json', [
+          throw errors.unsupportedMediaType([
             'application/json-patch+json',
             'application/merge-patch+json',
             'application/apply-patch+yaml',
@@ -465,7 +642,7 @@ export class Store {
       force: options.force ?? false,
       info: this.#mergeInfo(type),
       apiVersion: apiVersionOf(type),
-      ...(options.subresource ? { subresource: options.subresource } : {}),
+      ...(options.subresource === 'status' ? { subresource: 'status' as const } : {}),
       now: rfc3339(this.#clock()),
     });
     if (!live) {
@@ -494,6 +671,7 @@ export class Store {
     managedFieldsDone = false,
   ): WriteResult {
     const name = live.metadata.name!;
+    if (options.subresource !== 'status') convertIncoming(type.group, type.kind, incoming);
     let next: KubeObject;
     if (options.subresource === 'status') {
       // The status endpoint changes status and nothing else.
@@ -511,7 +689,8 @@ export class Store {
     const meta = next.metadata;
     meta.uid = live.metadata.uid;
     meta.creationTimestamp = live.metadata.creationTimestamp;
-    meta.namespace = live.metadata.namespace;
+    if (live.metadata.namespace === undefined) delete meta.namespace;
+    else meta.namespace = live.metadata.namespace;
     meta.name = name;
     if (live.metadata.generation !== undefined) meta.generation = live.metadata.generation;
     else delete meta.generation;
@@ -546,7 +725,7 @@ export class Store {
     }
     if (
       this.#tracksGeneration(type) &&
-      !sameJson(specPart(next, type.statusSubresource), specPart(live, type.statusSubresource))
+      !deepEqual(specPart(next, type.statusSubresource), specPart(live, type.statusSubresource))
     ) {
       next.metadata.generation = (live.metadata.generation ?? 0) + 1;
     }
@@ -561,30 +740,45 @@ export class Store {
         now: rfc3339(this.#clock()),
       });
     }
-    // A write that changes nothing is a no-op: same resourceVersion, no event.
-    if (sameJson(withoutVolatileMetadata(next), withoutVolatileMetadata(live))) {
+    // A write that changes nothing is a no-op: same resourceVersion, no event. Compared as
+    // stored, so what a served version's conversion drops is no change either.
+    const key = objectKey(live.metadata.namespace, name);
+    const stored = this.#bucket(type).get(key)!;
+    if (
+      deepEqual(
+        withoutVolatileMetadata(this.#toStorage(type, next)),
+        withoutVolatileMetadata(stored),
+      )
+    ) {
       return { object: live, warnings, code: 200 };
     }
-    if (options.dryRun) return { object: next, warnings, code: 200 };
+    if (options.dryRun) return { object: this.#roundTrip(type, next), warnings, code: 200 };
     const finished =
       next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0;
-    this.#commit(type, 'MODIFIED', next, live);
-    if (finished)
-      this.#remove(type, this.#bucket(type).get(objectKey(live.metadata.namespace, name))!);
+    this.#commit(type, 'MODIFIED', next);
+    if (finished) this.#remove(this.#storage(type), this.#bucket(type).get(key)!);
     else this.#afterUpdate(type, next);
+    const after = this.#bucket(type).get(key);
     return {
-      object: clone(this.#bucket(type).get(objectKey(live.metadata.namespace, name)) ?? next),
+      object: after ? this.#toView(type, after) : this.#roundTrip(type, next),
       warnings,
       code: 200,
     };
   }
 
+  /**
+   * DELETE as kube-apiserver's registries answer it, always 200: removed at
+   * once when nothing holds the object; held with deletionTimestamp while
+   * finalizers remain (the object is the answer). A Namespace's first DELETE
+   * only starts termination (phase Terminating) and a DELETE of a terminating
+   * one whose spec.finalizers remain is 409, as pkg/registry/core/namespace/storage does.
+   */
   delete(
     type: ResourceType,
     namespace: string | undefined,
     name: string,
     options: DeleteOptions = {},
-  ): WriteResult {
+  ): DeleteResult {
     namespace = this.#ns(type, namespace);
     const live = this.tryGet(type, namespace, name);
     if (!live) throw errors.notFound(type.plural, type.group, name);
@@ -605,18 +799,34 @@ export class Store {
         `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${live.metadata.resourceVersion}`,
       );
     }
+    const isNamespace = type.group === '' && type.kind === 'Namespace';
+    const terminating = live.metadata.deletionTimestamp !== undefined;
+    if (isNamespace && terminating) {
+      const spec = isObject(live.spec) ? live.spec : {};
+      if (Array.isArray(spec.finalizers) && spec.finalizers.length > 0) {
+        throw errors.conflict(
+          'namespaces',
+          '',
+          name,
+          'The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.',
+        );
+      }
+    }
     const finalizers = [...(live.metadata.finalizers ?? [])];
-    if (!live.metadata.deletionTimestamp) {
+    if (!terminating) {
       if (options.propagationPolicy === 'Orphan') finalizers.push('orphan');
       if (options.propagationPolicy === 'Foreground') finalizers.push('foregroundDeletion');
     }
-    const isNamespace = type.group === '' && type.kind === 'Namespace';
-    if (finalizers.length === 0 && !isNamespace) {
-      if (options.dryRun) return { object: live, warnings: [], code: 200 };
-      const deleted = this.#remove(type, this.#bucket(type).get(objectKey(namespace, name))!);
-      return { object: deleted, warnings: [], code: 200 };
+    if (finalizers.length === 0 && !(isNamespace && !terminating)) {
+      const gone = options.dryRun
+        ? live
+        : this.#toView(
+            type,
+            this.#remove(this.#storage(type), this.#bucket(type).get(objectKey(namespace, name))!),
+          );
+      return { object: gone, body: this.#deletedBody(type, gone), warnings: [], code: 200 };
     }
-    if (live.metadata.deletionTimestamp) return { object: live, warnings: [], code: 202 };
+    if (terminating) return { object: live, body: live, warnings: [], code: 200 };
     const next = clone(live);
     next.metadata.finalizers = [...new Set(finalizers)];
     if (next.metadata.finalizers.length === 0) delete next.metadata.finalizers;
@@ -628,12 +838,22 @@ export class Store {
         phase: 'Terminating',
       };
     }
-    if (options.dryRun) return { object: next, warnings: [], code: 202 };
-    this.#commit(type, 'MODIFIED', next, live);
+    if (options.dryRun) {
+      const held = this.#roundTrip(type, next);
+      return { object: held, body: held, warnings: [], code: 200 };
+    }
+    this.#commit(type, 'MODIFIED', next);
     this.#afterUpdate(type, next);
     if (isNamespace) this.#scheduleNamespaceFinalization();
     if (this.garbageCollection) this.#scheduleGarbageCollection();
-    return { object: clone(next), warnings: [], code: 202 };
+    const held = this.#toView(type, this.#bucket(type).get(objectKey(namespace, name))!);
+    return { object: held, body: held, warnings: [], code: 200 };
+  }
+
+  /** The answer to a DELETE that removed the object. */
+  #deletedBody(type: ResourceType, gone: KubeObject): KubeObject | SuccessStatus {
+    if (type.builtin && RETURNS_DELETED_OBJECT.has(`${type.group}/${type.kind}`)) return gone;
+    return deletedStatus(type.plural, type.group, gone.metadata.name!, gone.metadata.uid);
   }
 
   deleteCollection(
@@ -648,10 +868,122 @@ export class Store {
     return { items: deleted, resourceVersion: this.resourceVersion };
   }
 
+  // ---- the scale subresource -------------------------------------------------
+
+  /** GET …/scale: the object's autoscaling/v1 Scale (ScaleREST.Get). */
+  getScale(type: ResourceType, namespace: string | undefined, name: string): KubeObject {
+    return scaleOf(this.get(this.#scalable(type), namespace, name));
+  }
+
+  /**
+   * PUT …/scale, as ScaleREST.Update and its scaleUpdatedObjectInfo do: the
+   * Scale is validated (spec.replicas ≥ 0), its uid is a precondition, its
+   * spec.replicas (0 when left out, an int32 in Go) and resourceVersion move
+   * onto the object, which is then updated as any write is (optimistic
+   * concurrency, generation, managedFields recorded for the `scale`
+   * subresource). Answers the Scale of the updated object.
+   */
+  updateScale(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    body: unknown,
+    options: WriteOptions = {},
+  ): WriteResult {
+    type = this.#scalable(type);
+    const scale = decodeScale(body);
+    namespace = this.#ns(type, namespace);
+    if (scale.metadata.name !== undefined && scale.metadata.name !== name) {
+      throw errors.badRequest(
+        `the name of the object (${scale.metadata.name}) does not match the name on the URL (${name})`,
+      );
+    }
+    if (scale.metadata.namespace && scale.metadata.namespace !== namespace) {
+      throw errors.badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
+    }
+    const live = this.tryGet(type, namespace, name);
+    if (!live) throw errors.notFound(type.plural, type.group, name);
+    const spec = isObject(scale.spec) ? scale.spec : {};
+    const replicas = spec.replicas ?? 0;
+    if (typeof replicas !== 'number' || !Number.isInteger(replicas)) {
+      // encoding/json's UnmarshalTypeError: the JSON kind (or the number) and the Go field.
+      const found = typeof replicas === 'number' ? `number ${replicas}` : jsonKind(replicas);
+      throw errors.badRequest(
+        `Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal ${found} into Go struct field ScaleSpec.spec.replicas of type int32`,
+      );
+    }
+    if (replicas < 0) {
+      throw errors.invalid('Scale', 'autoscaling', name, [
+        {
+          type: 'FieldValueInvalid',
+          field: 'spec.replicas',
+          message: `Invalid value: ${replicas}: must be greater than or equal to 0`,
+        },
+      ]);
+    }
+    if (scale.metadata.uid && scale.metadata.uid !== live.metadata.uid) {
+      throw errors.conflict(
+        `${type.plural}/scale`,
+        type.group,
+        name,
+        `Precondition failed: UID in precondition: ${scale.metadata.uid}, UID in object meta: ${live.metadata.uid}`,
+      );
+    }
+    const next = clone(live);
+    next.spec = { ...(isObject(next.spec) ? next.spec : {}), replicas };
+    if (scale.metadata.resourceVersion) {
+      next.metadata.resourceVersion = scale.metadata.resourceVersion;
+    } else delete next.metadata.resourceVersion;
+    const result = this.update(type, namespace, name, next, { ...options, subresource: 'scale' });
+    return { ...result, object: scaleOf(result.object) };
+  }
+
+  /**
+   * PATCH …/scale: the patch applies to the current Scale (JSON, merge or
+   * strategic merge patch), and the result is written as a PUT of that Scale.
+   */
+  patchScale(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    patchType: Exclude<PatchType, 'apply'>,
+    body: unknown,
+    options: WriteOptions = {},
+  ): WriteResult {
+    const current = this.getScale(type, namespace, name);
+    let patched: unknown;
+    switch (patchType) {
+      case 'json':
+        patched = applyJsonPatch(current, body);
+        break;
+      case 'merge':
+        if (!isObject(body)) throw errors.badRequest('a merge patch must be a JSON object');
+        patched = applyMergePatch(current, body);
+        break;
+      case 'strategic':
+        patched = applyStrategicMergePatch(
+          current,
+          body,
+          mergeInfoForBuiltin('autoscaling', 'v1', 'Scale'),
+        );
+        break;
+    }
+    return this.updateScale(type, namespace, name, patched, options);
+  }
+
+  #scalable(type: ResourceType): ResourceType {
+    if (!hasScaleSubresource(type)) {
+      throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+    }
+    return type;
+  }
+
   // ---- internals ------------------------------------------------------------
 
   #decode(type: ResourceType, body: unknown): KubeObject {
-    if (!isRecord(body))
+    if (!isObject(body))
       throw errors.badRequest('the body of the request must be a JSON or YAML object');
     const object = clone(body) as KubeObject;
     const apiVersion = apiVersionOf(type);
@@ -667,7 +999,7 @@ export class Store {
         `the API version in the data (${String(object.apiVersion)}) does not match the expected API version (${apiVersion})`,
       );
     }
-    if (!isRecord(object.metadata)) object.metadata = {};
+    if (!isObject(object.metadata)) object.metadata = {};
     return object;
   }
 
@@ -776,36 +1108,49 @@ export class Store {
     spec.clusterIPs = [spec.clusterIP];
   }
 
-  #commit(
-    type: ResourceType,
-    eventType: 'ADDED' | 'MODIFIED' | 'DELETED',
-    object: KubeObject,
-    previous: KubeObject | undefined,
-  ) {
+  /** Stores a change of an object given as `type` shows it, and tells watchers and listeners. */
+  #commit(type: ResourceType, eventType: 'ADDED' | 'MODIFIED' | 'DELETED', object: KubeObject) {
+    const storage = this.#storage(type);
+    const stored = this.#toStorage(type, object);
     this.#rv++;
     object.metadata.resourceVersion = String(this.#rv);
-    const key = objectKey(object.metadata.namespace, object.metadata.name!);
-    if (eventType === 'DELETED') this.#bucket(type).delete(key);
-    else this.#bucket(type).set(key, object);
+    stored.metadata.resourceVersion = String(this.#rv);
+    const bucket = this.#bucket(storage);
+    const key = objectKey(stored.metadata.namespace, stored.metadata.name!);
+    const previous = bucket.get(key);
+    if (eventType === 'DELETED') bucket.delete(key);
+    else bucket.set(key, stored);
     const entry: HistoryEntry = {
       rv: this.#rv,
-      typeKey: typeKeyOf(type),
+      typeKey: typeKeyOf(storage),
       type: eventType,
-      object: clone(object),
+      object: clone(stored),
       ...(previous ? { previous } : {}),
     };
-    this.#history.push(entry);
-    if (this.#history.length > this.#historySize) {
-      const dropped = this.#history.splice(0, this.#history.length - this.#historySize);
-      this.#compactedRV = dropped[dropped.length - 1]!.rv;
+    const history = this.#historyOf(entry.typeKey);
+    history.entries.push(entry);
+    if (history.entries.length > this.#historySize) {
+      history.entries.splice(0, history.entries.length - this.#historySize);
+      // watch_cache.go: anything before the oldest kept event minus one is too old.
+      history.floor = history.entries[0]!.rv - 1;
     }
     for (const watcher of this.#watchers) this.#deliver(watcher, entry);
-    for (const listener of this.#listeners) listener(type, entry);
+    for (const listener of this.#listeners) listener(storage, entry);
   }
 
-  #remove(type: ResourceType, live: KubeObject): KubeObject {
-    const deleted = clone(live);
-    this.#commit(type, 'DELETED', deleted, live);
+  #historyOf(typeKey: string): History {
+    let history = this.#histories.get(typeKey);
+    if (!history) {
+      history = { entries: [], floor: 1 };
+      this.#histories.set(typeKey, history);
+    }
+    return history;
+  }
+
+  /** Removes a stored object (of a storage type); returns it as stored. */
+  #remove(type: ResourceType, stored: KubeObject): KubeObject {
+    const deleted = clone(stored);
+    this.#commit(type, 'DELETED', deleted);
     this.#afterDelete(type, deleted);
     return clone(deleted);
   }
@@ -831,7 +1176,7 @@ export class Store {
       const served = this.#types.get(typeKeyOf(registered));
       if (served && !served.builtin) {
         for (const o of [...this.#bucket(served).values()])
-          this.#commit(served, 'DELETED', clone(o), o);
+          this.#commit(served, 'DELETED', clone(o));
         this.#types.delete(typeKeyOf(served));
         this.#objects.delete(typeKeyOf(served));
       }
@@ -869,10 +1214,10 @@ export class Store {
     const crdType = this.typeFor(CRD_GROUP, 'customresourcedefinitions')!;
     const stored = this.#bucket(crdType).get(key)!;
     const status = crdStatus(stored, rfc3339(this.#clock()));
-    if (!sameJson(status, stored.status)) {
+    if (!deepEqual(status, stored.status)) {
       const next = clone(stored);
       next.status = status;
-      this.#commit(crdType, 'MODIFIED', next, stored);
+      this.#commit(crdType, 'MODIFIED', next);
     }
   }
 
@@ -886,7 +1231,7 @@ export class Store {
     for (const bucket of this.#objects.values()) {
       for (const o of bucket.values()) live.add(o.metadata.uid!);
     }
-    for (const type of this.types()) {
+    for (const type of this.#storageTypes()) {
       for (const o of [...this.#bucket(type).values()]) {
         const owners = o.metadata.ownerReferences ?? [];
         if (owners.length === 0) continue;
@@ -906,7 +1251,7 @@ export class Store {
 
   #dependentsOf(uid: string): [ResourceType, KubeObject][] {
     const found: [ResourceType, KubeObject][] = [];
-    for (const type of this.types()) {
+    for (const type of this.#storageTypes()) {
       for (const o of this.#bucket(type).values()) {
         if (o.metadata.ownerReferences?.some((r) => r.uid === uid)) found.push([type, o]);
       }
@@ -915,7 +1260,7 @@ export class Store {
   }
 
   #finishOrphanAndForeground() {
-    for (const type of this.types()) {
+    for (const type of this.#storageTypes()) {
       for (const o of [...this.#bucket(type).values()]) {
         const finalizers = o.metadata.finalizers ?? [];
         if (!o.metadata.deletionTimestamp) continue;
@@ -926,7 +1271,7 @@ export class Store {
               (r) => r.uid !== o.metadata.uid,
             );
             if (next.metadata.ownerReferences.length === 0) delete next.metadata.ownerReferences;
-            this.#commit(depType, 'MODIFIED', next, dep);
+            this.#commit(depType, 'MODIFIED', next);
           }
           this.#dropFinalizer(type, o, 'orphan');
         } else if (finalizers.includes('foregroundDeletion')) {
@@ -951,7 +1296,7 @@ export class Store {
     const next = clone(current);
     next.metadata.finalizers = (current.metadata.finalizers ?? []).filter((f) => f !== finalizer);
     if (next.metadata.finalizers.length === 0) delete next.metadata.finalizers;
-    this.#commit(type, 'MODIFIED', next, current);
+    this.#commit(type, 'MODIFIED', next);
     if (!next.metadata.finalizers)
       this.#remove(
         type,
@@ -965,7 +1310,7 @@ export class Store {
     for (const ns of [...this.#bucket(nsType).values()]) {
       if (!ns.metadata.deletionTimestamp) continue;
       const name = ns.metadata.name!;
-      for (const type of this.types()) {
+      for (const type of this.#storageTypes()) {
         if (!type.namespaced) continue;
         for (const o of [...this.#bucket(type).values()]) {
           if (o.metadata.namespace === name && !o.metadata.deletionTimestamp) {
@@ -981,14 +1326,14 @@ export class Store {
       ) {
         const next = clone(current);
         next.spec = { ...(next.spec as object), finalizers: [] };
-        this.#commit(nsType, 'DELETED', next, current);
+        this.#commit(nsType, 'DELETED', next);
       }
     }
   }
 
   #countIn(namespace: string): number {
     let n = 0;
-    for (const type of this.types()) {
+    for (const type of this.#storageTypes()) {
       if (!type.namespaced) continue;
       for (const o of this.#bucket(type).values()) if (o.metadata.namespace === namespace) n++;
     }
@@ -999,8 +1344,11 @@ export class Store {
 
   /**
    * Starts a watch. Without a resourceVersion (or "0") it begins with ADDED
-   * for every current object; with one it replays the history after it, or
-   * sends a 410 Expired ERROR when that point is gone. Returns a stop function.
+   * for every current object; with one it replays the resource's history
+   * after it, or, when that point is older than the history (the watch
+   * cache's window), sends the cacher's 410 Expired ERROR ("too old resource
+   * version: X (Y)", Y the oldest kept event's resourceVersion - 1) and ends.
+   * Bad selectors throw before anything is sent. Returns a stop function.
    */
   watch(
     type: ResourceType,
@@ -1009,27 +1357,34 @@ export class Store {
     send: (event: WatchEvent) => void,
   ): () => void {
     const matches = this.#matcher(type, options);
+    const storageKey = typeKeyOf(this.#storage(type));
     const watcher: Watcher = {
-      typeKey: typeKeyOf(type),
+      typeKey: storageKey,
       ...(type.namespaced && namespace !== undefined ? { namespace } : {}),
       matches,
+      view: (stored) => this.#toView(type, stored),
       send,
     };
     const from = options.resourceVersion;
     if (!from || from === '0') {
-      for (const o of this.list(type, namespace, options).items) send({ type: 'ADDED', object: o });
+      const selectors = {
+        ...(options.labelSelector ? { labelSelector: options.labelSelector } : {}),
+        ...(options.fieldSelector ? { fieldSelector: options.fieldSelector } : {}),
+      };
+      for (const o of this.list(type, namespace, selectors).items)
+        send({ type: 'ADDED', object: o });
     } else {
-      const rv = Number(from);
-      if (!Number.isInteger(rv) || rv < 0)
-        throw errors.badRequest(`invalid resource version: ${from}`);
-      if (rv < this.#compactedRV) {
+      const rv = parseResourceVersion(from);
+      const floor = this.#floor(type);
+      if (rv < floor) {
         send({
           type: 'ERROR',
-          object: errors.gone(`too old resource version: ${rv} (${this.#compactedRV})`).toStatus(),
+          object: errors.gone(`too old resource version: ${rv} (${floor})`).toStatus(),
         });
         return () => {};
       }
-      for (const entry of this.#history) if (entry.rv > rv) this.#deliver(watcher, entry);
+      for (const entry of this.#historyOf(storageKey).entries)
+        if (entry.rv > rv) this.#deliver(watcher, entry);
     }
     this.#watchers.add(watcher);
     return () => this.#watchers.delete(watcher);
@@ -1043,17 +1398,20 @@ export class Store {
     const before = entry.previous ? watcher.matches(entry.previous) : false;
     // A change of labels moves an object into or out of a selected watch.
     if (entry.type === 'MODIFIED') {
-      if (now && !before) watcher.send({ type: 'ADDED', object: clone(entry.object) });
-      else if (now) watcher.send({ type: 'MODIFIED', object: clone(entry.object) });
-      else if (before) watcher.send({ type: 'DELETED', object: clone(entry.object) });
+      if (now && !before) watcher.send({ type: 'ADDED', object: watcher.view(entry.object) });
+      else if (now) watcher.send({ type: 'MODIFIED', object: watcher.view(entry.object) });
+      else if (before) watcher.send({ type: 'DELETED', object: watcher.view(entry.object) });
       return;
     }
-    if (now) watcher.send({ type: entry.type, object: clone(entry.object) });
+    if (now) watcher.send({ type: entry.type, object: watcher.view(entry.object) });
   }
 
-  /** Forgets the watch history: resuming from any earlier resourceVersion gets 410 Expired. */
+  /**
+   * Forgets every resource's history: watches resuming from, and exact lists
+   * at, any earlier resourceVersion get 410 Expired.
+   */
   compactHistory(): void {
-    this.#history.length = 0;
+    for (const history of this.#histories.values()) history.entries.length = 0;
     this.#compactedRV = this.#rv;
   }
 
@@ -1076,20 +1434,84 @@ export class Store {
   }
 }
 
+/** A continue token: the key after which the next page starts and the snapshot's resourceVersion (-1: the latest). */
 function encodeContinue(afterKey: string, rv: number): string {
   return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start: afterKey })).toString(
     'base64url',
   );
 }
 
-function decodeContinue(token: string): string {
+function decodeContinue(token: string): { start: string; rv: number } {
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
       start?: unknown;
+      rv?: unknown;
     };
-    if (typeof parsed.start === 'string') return parsed.start;
+    if (typeof parsed.start === 'string') {
+      return {
+        start: parsed.start,
+        rv: typeof parsed.rv === 'number' && Number.isInteger(parsed.rv) ? parsed.rv : -1,
+      };
+    }
   } catch {
     // fall through
   }
   throw errors.badRequest('continue key is not valid: invalid continue token');
+}
+
+function parseResourceVersion(value: string): number {
+  if (!/^\d+$/.test(value)) throw errors.badRequest(`invalid resource version: ${value}`);
+  return Number(value);
+}
+
+/**
+ * scaleFromDeployment (pkg/registry/apps/deployment/storage): name, namespace,
+ * uid, resourceVersion and creationTimestamp of the object, spec.replicas
+ * (left out when 0, as Go's omitempty does), status.replicas (always shown)
+ * and status.selector, the label selector as its string form.
+ */
+export function scaleOf(object: KubeObject): KubeObject {
+  const spec = isObject(object.spec) ? object.spec : {};
+  const status = isObject(object.status) ? object.status : {};
+  const { name, namespace, uid, resourceVersion, creationTimestamp } = object.metadata;
+  const selector = formatSelector(spec.selector);
+  if (selector === '<invalid>') throw errors.badRequest('invalid label selector');
+  const replicas = typeof spec.replicas === 'number' ? spec.replicas : 0;
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: {
+      ...(name !== undefined ? { name } : {}),
+      ...(namespace !== undefined ? { namespace } : {}),
+      ...(uid !== undefined ? { uid } : {}),
+      ...(resourceVersion !== undefined ? { resourceVersion } : {}),
+      ...(creationTimestamp !== undefined ? { creationTimestamp } : {}),
+    },
+    spec: replicas ? { replicas } : {},
+    status: {
+      replicas: typeof status.replicas === 'number' ? status.replicas : 0,
+      ...(selector ? { selector } : {}),
+    },
+  };
+}
+
+/** A Scale request body: an object of kind Scale in autoscaling/v1 (both may be left out). */
+function decodeScale(body: unknown): KubeObject {
+  if (!isObject(body))
+    throw errors.badRequest('the body of the request must be a JSON or YAML object');
+  const scale = clone(body) as KubeObject;
+  const apiVersion = typeof scale.apiVersion === 'string' ? scale.apiVersion : 'autoscaling/v1';
+  const kind = typeof scale.kind === 'string' ? scale.kind : 'Scale';
+  if (kind !== 'Scale') {
+    throw errors.badRequest(
+      `${kind} in version "${apiVersion.slice(apiVersion.lastIndexOf('/') + 1)}" cannot be handled as a Scale: ${unknownConversion(apiVersion, kind, 'autoscaling', 'Scale')}`,
+    );
+  }
+  if (apiVersion !== 'autoscaling/v1') {
+    throw errors.badRequest(
+      `the API version in the data (${apiVersion}) does not match the expected API version (autoscaling/v1)`,
+    );
+  }
+  if (!isObject(scale.metadata)) scale.metadata = {};
+  return scale;
 }

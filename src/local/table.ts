@@ -3,6 +3,8 @@
 // custom resources (Name + additionalPrinterColumns), the server-side printers
 // for built-ins (always with the wide columns; kubectl hides priority > 0), and
 // the default convertor (Name, Created At) for everything else.
+import { clone } from '../kube/json.ts';
+import { eventToCore } from './builtins.ts';
 import { evaluateJsonPath } from './jsonpath.ts';
 import { labelValueErrors, qualifiedNameErrors } from './selectors.ts';
 import type { KubeObject, PrinterColumn, ResourceType } from './types.ts';
@@ -254,7 +256,7 @@ function formatLabels(map: unknown): string {
 }
 
 /** metav1.LabelSelectorAsSelector(...).String(); "<invalid>" when it would not convert. */
-function formatSelector(selector: unknown): string {
+export function formatSelector(selector: unknown): string {
   if (!selector || typeof selector !== 'object') return '';
   const reqs: { key: string; text: string }[] = [];
   const matchLabels = (get(selector, 'matchLabels') ?? {}) as Json;
@@ -385,21 +387,7 @@ function endpointSliceEndpoints(obj: KubeObject): string {
 
 /** The core/v1 view of an Event of either API group, as the internal type holds it. */
 function coreEvent(obj: KubeObject): Json {
-  if (obj.apiVersion !== 'events.k8s.io/v1') return obj;
-  return {
-    involvedObject: obj.regarding,
-    message: obj.note,
-    reason: obj.reason,
-    type: obj.type,
-    firstTimestamp: obj.deprecatedFirstTimestamp,
-    lastTimestamp: obj.deprecatedLastTimestamp,
-    count: obj.deprecatedCount,
-    source: obj.deprecatedSource,
-    eventTime: obj.eventTime,
-    series: obj.series,
-    reportingComponent: obj.reportingController,
-    reportingInstance: obj.reportingInstance,
-  };
+  return obj.apiVersion === 'events.k8s.io/v1' ? eventToCore(obj) : obj;
 }
 
 function eventRow(obj: KubeObject, now: Date): Row {
@@ -792,12 +780,12 @@ function rowObject(obj: KubeObject, includeObject: TableOptions['includeObject']
     case 'None':
       return null;
     case 'Object':
-      return structuredClone(obj);
+      return clone(obj);
     default:
       return {
         kind: 'PartialObjectMetadata',
         apiVersion: 'meta.k8s.io/v1',
-        metadata: structuredClone(obj.metadata),
+        metadata: clone(obj.metadata),
       };
   }
 }

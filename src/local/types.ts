@@ -1,5 +1,5 @@
 // Shapes shared by the parts of the local API server.
-import type { StructuralSchema } from '../kube/cel.ts';
+import type { StructuralSchema } from '../kube/structural.ts';
 import type { KubeObject as BaseKubeObject, ObjectMeta as BaseObjectMeta } from '../kube/port.ts';
 
 /** The port's ObjectMeta with the fields the server itself manages typed precisely. */

@@ -9,8 +9,11 @@ import {
   mcpServerOpenAPISchema,
 } from '../../src/api/v1alpha1/crd.ts';
 import { RULES } from '../../src/api/v1alpha1/rules.ts';
-import type { StructuralSchema } from '../../src/kube/cel.ts';
-import { structuralSchemaProblems, undescribedFields } from '../../src/kube/structural.ts';
+import type { StructuralSchema } from '../../src/kube/structural.ts';
+import { structuralSchemaProblems, undescribedFields } from '../../src/kube/structural-lint.ts';
+
+const COST_HINT =
+  '(try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)';
 
 const checkedIn = new URL('../../config/crd/mcpruntime.org_mcpservers.yaml', import.meta.url);
 
@@ -72,6 +75,21 @@ describe('the MCPServer CRD', () => {
             a: { type: 'array', items: { type: 'string' } },
             b: { const: 'x' } as unknown as StructuralSchema,
             c: { type: 'object', additionalProperties: false },
+            // RE2, as Go's regexp: no lookahead
+            d: { type: 'string', maxLength: 10, pattern: '^(?!admin)' },
+            e: {
+              type: 'string',
+              maxLength: 10,
+              'x-kubernetes-validations': [{ rule: "self.matches('^(?!admin)')", message: 'm' }],
+            },
+            // over kube's CEL cost budget: pairwise over an unbounded list of unbounded strings
+            f: {
+              type: 'array',
+              items: { type: 'string' },
+              'x-kubernetes-validations': [
+                { rule: 'self.all(x, self.exists_one(y, x == y))', message: 'unique' },
+              ],
+            },
           },
         },
       },
@@ -83,6 +101,14 @@ describe('the MCPServer CRD', () => {
       'openAPIV3Schema.properties.spec.properties.b: const is not allowed in a structural schema',
       'openAPIV3Schema.properties.spec.properties.b: type must be one of object, array, string, integer, number, boolean',
       'openAPIV3Schema.properties.spec.properties.c: additionalProperties must be a schema, not a boolean',
+      // kube-apiserver's words for both (apiextensions validation, cel-go's ValidateRegexLiterals)
+      "openAPIV3Schema.properties.spec.properties.d.pattern: must be a valid regular expression, but isn't: error parsing regexp: invalid or unsupported Perl syntax: `(?!`",
+      "openAPIV3Schema.properties.spec.properties.e.x-kubernetes-validations[0].rule: compilation failed: ERROR: <input>:1:14: invalid matches argument\n | self.matches('^(?!admin)')\n | .............^",
+      'openAPIV3Schema.properties.spec.properties.f: a list under a CEL rule needs maxItems',
+      // and kube's cost budget, for the rule and for the whole schema (apiextensions' getCostErrorMessage)
+      `openAPIV3Schema.properties.spec.properties.f.x-kubernetes-validations[0].rule: estimated rule cost exceeds budget by factor of more than 100x ${COST_HINT}`,
+      'openAPIV3Schema.properties.spec.properties.f.items: a string under a CEL rule needs maxLength',
+      `openAPIV3Schema: x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema exceeds budget by factor of more than 100x ${COST_HINT}`,
     ]);
   });
 

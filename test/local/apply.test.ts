@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { StructuralSchema } from '../../src/kube/cel.ts';
+import type { StructuralSchema } from '../../src/kube/structural.ts';
 import { ApiError } from '../../src/local/errors.ts';
 import {
   type ApplyInput,

@@ -11,6 +11,14 @@ import type { ContractApi, Ref, Resource } from './harness.ts';
 
 const MCP: Resource = { group: 'mcpruntime.org', version: 'v1alpha1', plural: 'mcpservers' };
 const CONFIGMAPS: Resource = { group: '', version: 'v1', plural: 'configmaps' };
+const CORE_EVENTS: Resource = { group: '', version: 'v1', plural: 'events' };
+const EVENTS_V1: Resource = { group: 'events.k8s.io', version: 'v1', plural: 'events' };
+
+const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+/** Times compare as instants: client-node hands them back as Dates (milliseconds). */
+const instant = (value: unknown) => Date.parse(String(value));
+const field = (o: unknown, ...path: string[]): unknown =>
+  path.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], o);
 
 let counter = 0;
 const unique = (prefix: string) => `${prefix}-${++counter}`;
@@ -399,6 +407,289 @@ for (const target of ['in-memory', 'http'] as const) {
       });
     });
 
+    describe('DELETE answers', () => {
+      // pkg/registry/core/namespace/storage (REST.Delete): the first DELETE sets
+      // deletionTimestamp and phase Terminating and answers the namespace; handlers/delete.go
+      // answers 200 (202 only for OrphanDependents=false); a DELETE while spec.finalizers
+      // remain is 409 with the registry's message.
+      it('answers a namespace DELETE with 200 and the terminating namespace, then 409 while it empties', async () => {
+        const ns = unique('ns-delete');
+        const namespace: Ref = { apiVersion: 'v1', kind: 'Namespace', name: ns };
+        await api.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+        // A finalizer inside keeps the namespace terminating until it is released.
+        const held = await api.create({
+          ...configMap('held'),
+          metadata: { name: 'held', namespace: ns, finalizers: ['example.com/hold'] },
+        });
+        const reply = await api.deleteReply(namespace);
+        assert.equal(reply.code, 200);
+        assert.equal(reply.body.kind, 'Namespace');
+        assert.equal(field(reply.body, 'status', 'phase'), 'Terminating');
+        const live = await api.get(namespace);
+        assert.ok(live.metadata.deletionTimestamp);
+        assert.equal(field(live, 'status', 'phase'), 'Terminating');
+        await rejects(
+          api.deleteReply(namespace),
+          409,
+          'Conflict',
+          `Operation cannot be fulfilled on namespaces "${ns}": The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.`,
+        );
+        await api.patch(ref(held), 'merge', { metadata: { finalizers: null } });
+        await waitFor(
+          async () =>
+            await api.get(namespace).then(
+              () => undefined,
+              () => true,
+            ),
+          'the namespace to go',
+        );
+      });
+
+      // The generic registry (registry/store.go): an object deleted at once is answered with a
+      // Success Status naming it (finalizeDelete: details.kind is the resource), an object held
+      // by finalizers with itself; both 200. Services return the deleted object
+      // (ReturnDeletedObject in pkg/registry/core/service/storage).
+      it('answers other DELETEs with 200: a Status once gone, the object while finalizers hold it', async () => {
+        const cm = await api.create(configMap(unique('del-status')));
+        const gone = await api.deleteReply(ref(cm));
+        assert.equal(gone.code, 200);
+        assert.equal(gone.body.kind, 'Status');
+        assert.equal(gone.body.status, 'Success');
+        assert.deepEqual(gone.body.details, {
+          name: cm.metadata.name,
+          kind: 'configmaps',
+          uid: cm.metadata.uid,
+        });
+
+        const cr = await api.create(mcpServer(unique('del-cr')));
+        const crGone = await api.deleteReply(ref(cr));
+        assert.equal(crGone.code, 200);
+        assert.deepEqual(crGone.body.details, {
+          name: cr.metadata.name,
+          group: 'mcpruntime.org',
+          kind: 'mcpservers',
+          uid: cr.metadata.uid,
+        });
+
+        const held = await api.create(
+          configMap(unique('del-held'), {}, { finalizers: ['example.com/hold'] }),
+        );
+        const holding = await api.deleteReply(ref(held));
+        assert.equal(holding.code, 200);
+        assert.equal(holding.body.kind, 'ConfigMap');
+        assert.ok((await api.get(ref(held))).metadata.deletionTimestamp);
+        // A second DELETE of an object being deleted answers it again.
+        assert.equal((await api.deleteReply(ref(held))).code, 200);
+        await api.patch(ref(held), 'merge', { metadata: { finalizers: null } });
+
+        const svc = await api.create({
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: unique('del-svc'), namespace: 'default' },
+          spec: { ports: [{ port: 80 }] },
+        });
+        const svcGone = await api.deleteReply(ref(svc));
+        assert.equal(svcGone.code, 200);
+        assert.equal(svcGone.body.kind, 'Service');
+      });
+    });
+
+    describe('storage as kube-apiserver keeps it', () => {
+      // pkg/apis/core/v1/conversion.go, Convert_v1_Secret_To_core_Secret: stringData
+      // overwrites the same keys of data when the body is decoded, and the internal type has
+      // no stringData, so it is never stored or returned.
+      it("merges a Secret's stringData into data on create, update and patches, and never returns it", async () => {
+        const name = unique('secret');
+        const created = await api.create({
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name, namespace: 'default' },
+          data: { kept: b64('old'), over: b64('before') },
+          stringData: { over: 'after', added: 'grüße' },
+        });
+        assert.deepEqual(created.data, {
+          kept: b64('old'),
+          over: b64('after'),
+          added: b64('grüße'),
+        });
+        assert.equal(created.stringData, undefined);
+        const read = await api.get(ref(created));
+        assert.deepEqual(read.data, created.data);
+        assert.equal(read.stringData, undefined);
+
+        const replaced = await api.replace({ ...read, stringData: { kept: 'new' } });
+        assert.equal((replaced.data as Record<string, string>).kept, b64('new'));
+        assert.equal(replaced.stringData, undefined);
+
+        const patched = await api.patch(ref(created), 'merge', {
+          stringData: { added: 'patched' },
+        });
+        assert.equal((patched.data as Record<string, string>).added, b64('patched'));
+        assert.equal(patched.stringData, undefined);
+
+        const strategic = await api.patch(ref(created), 'strategic', {
+          stringData: { over: 'strategic' },
+        });
+        assert.equal((strategic.data as Record<string, string>).over, b64('strategic'));
+
+        const applied = await api.patch(
+          ref(created),
+          'apply',
+          { stringData: { fromApply: 'yes' } },
+          { fieldManager: 'contract-apply' },
+        );
+        assert.equal((applied.data as Record<string, string>).fromApply, b64('yes'));
+        assert.equal(applied.stringData, undefined);
+
+        const listed = await api.list('v1', 'Secret', 'default', {
+          fieldSelector: `metadata.name=${name}`,
+        });
+        assert.equal(listed.items[0]!.stringData, undefined);
+        assert.equal((listed.items[0]!.data as Record<string, string>).kept, b64('new'));
+      });
+
+      // pkg/apis/events/v1/conversion.go: events.k8s.io/v1 and core/v1 Events share one
+      // storage; note↔message, regarding↔involvedObject, reportingController↔reportingComponent,
+      // deprecatedSource/FirstTimestamp/LastTimestamp/Count↔source/firstTimestamp/
+      // lastTimestamp/count; eventTime, series, action, reason, type, related and
+      // reportingInstance keep their names.
+      it('serves one Event through events.k8s.io/v1 and core v1, converting the fields', async () => {
+        const name = unique('ev');
+        const target = unique('target');
+        const created = await api.create({
+          apiVersion: 'events.k8s.io/v1',
+          kind: 'Event',
+          metadata: { name, namespace: 'default' },
+          eventTime: '2026-03-04T10:20:30.456000Z',
+          reportingController: 'example.com/controller',
+          reportingInstance: 'controller-1',
+          action: 'Reconcile',
+          reason: 'Started',
+          note: 'started the thing',
+          type: 'Normal',
+          regarding: { apiVersion: 'v1', kind: 'ConfigMap', name: target, namespace: 'default' },
+          series: { count: 2, lastObservedTime: '2026-03-04T10:21:30.456000Z' },
+        });
+        const core = await api.get({ apiVersion: 'v1', kind: 'Event', namespace: 'default', name });
+        assert.equal(core.apiVersion, 'v1');
+        assert.equal(core.metadata.resourceVersion, created.metadata.resourceVersion);
+        assert.equal(core.metadata.uid, created.metadata.uid);
+        assert.equal(core.message, 'started the thing');
+        assert.equal(field(core, 'involvedObject', 'name'), target);
+        assert.equal(core.reportingComponent, 'example.com/controller');
+        assert.equal(core.reportingInstance, 'controller-1');
+        assert.equal(core.action, 'Reconcile');
+        assert.equal(core.reason, 'Started');
+        assert.equal(core.type, 'Normal');
+        assert.equal(instant(core.eventTime), instant('2026-03-04T10:20:30.456Z'));
+        assert.equal(field(core, 'series', 'count'), 2);
+        for (const v1Only of ['note', 'regarding', 'reportingController'])
+          assert.equal(core[v1Only], undefined, v1Only);
+
+        const legacy = unique('legacy');
+        await api.create({
+          apiVersion: 'v1',
+          kind: 'Event',
+          metadata: { name: legacy, namespace: 'default' },
+          involvedObject: { kind: 'ConfigMap', name: target, namespace: 'default' },
+          reason: 'Old',
+          message: 'from core',
+          type: 'Warning',
+          source: { component: 'kubelet', host: 'node-1' },
+          firstTimestamp: '2026-03-04T10:00:00Z',
+          lastTimestamp: '2026-03-04T10:05:00Z',
+          count: 3,
+        });
+        const v1 = await api.get({
+          apiVersion: 'events.k8s.io/v1',
+          kind: 'Event',
+          namespace: 'default',
+          name: legacy,
+        });
+        assert.equal(v1.apiVersion, 'events.k8s.io/v1');
+        assert.equal(v1.note, 'from core');
+        assert.equal(field(v1, 'regarding', 'name'), target);
+        assert.deepEqual(v1.deprecatedSource, { component: 'kubelet', host: 'node-1' });
+        assert.equal(v1.deprecatedCount, 3);
+        assert.equal(instant(v1.deprecatedFirstTimestamp), instant('2026-03-04T10:00:00Z'));
+        assert.equal(instant(v1.deprecatedLastTimestamp), instant('2026-03-04T10:05:00Z'));
+        for (const coreOnly of ['message', 'involvedObject', 'source', 'count'])
+          assert.equal(v1[coreOnly], undefined, coreOnly);
+
+        // Lists of either view see both, each selected by its own version's labels.
+        const byCore = await api.list('v1', 'Event', 'default', {
+          fieldSelector: `involvedObject.name=${target}`,
+        });
+        assert.deepEqual(byCore.items.map((o) => o.metadata.name).sort(), [legacy, name].sort());
+        assert.ok(byCore.items.every((o) => o.apiVersion === undefined || o.apiVersion === 'v1'));
+        const byV1 = await api.list('events.k8s.io/v1', 'Event', 'default', {
+          fieldSelector: `regarding.name=${target},reportingController=example.com/controller`,
+        });
+        assert.deepEqual(
+          byV1.items.map((o) => o.metadata.name),
+          [name],
+        );
+
+        // A write through one view is what the other reads.
+        await api.patch({ apiVersion: 'v1', kind: 'Event', namespace: 'default', name }, 'merge', {
+          message: 'patched through core',
+        });
+        const again = await api.get(ref(created));
+        assert.equal(again.note, 'patched through core');
+      });
+
+      it('watches one Event storage through either view', async () => {
+        const viaCore = unique('w-core');
+        const seenByV1 = await collect(
+          api,
+          EVENTS_V1,
+          { fieldSelector: `regarding.name=${viaCore}` },
+          async () => {
+            await api.create({
+              apiVersion: 'v1',
+              kind: 'Event',
+              metadata: { name: viaCore, namespace: 'default' },
+              involvedObject: { kind: 'ConfigMap', name: viaCore, namespace: 'default' },
+              reason: 'Core',
+              message: 'written through core',
+            });
+          },
+          (e) => e.length >= 1,
+        );
+        assert.deepEqual(
+          seenByV1.map(([t, o]) => [t, o.apiVersion, o.note]),
+          [['ADDED', 'events.k8s.io/v1', 'written through core']],
+        );
+
+        const viaV1 = unique('w-v1');
+        const seenByCore = await collect(
+          api,
+          CORE_EVENTS,
+          { fieldSelector: `involvedObject.name=${viaV1}` },
+          async () => {
+            await api.create({
+              apiVersion: 'events.k8s.io/v1',
+              kind: 'Event',
+              metadata: { name: viaV1, namespace: 'default' },
+              eventTime: '2026-03-04T10:20:30.456000Z',
+              reportingController: 'example.com/controller',
+              reportingInstance: 'controller-1',
+              action: 'Reconcile',
+              reason: 'V1',
+              note: 'written through events.k8s.io',
+              type: 'Normal',
+              regarding: { kind: 'ConfigMap', name: viaV1, namespace: 'default' },
+            });
+          },
+          (e) => e.length >= 1,
+        );
+        assert.deepEqual(
+          seenByCore.map(([t, o]) => [t, o.apiVersion, o.message]),
+          [['ADDED', 'v1', 'written through events.k8s.io']],
+        );
+      });
+    });
+
     describe('patches', () => {
       it('applies a JSON patch', async () => {
         const created = await api.create(mcpServer(unique('jsonpatch')));
@@ -574,6 +865,35 @@ for (const target of ['in-memory', 'http'] as const) {
           /spec\.selector: Invalid value: .*field is immutable/,
         );
       });
+
+      // ValidateImmutableField compares with apiequality.Semantic.DeepEqual: the same
+      // matchLabels in another key order are the same selector.
+      it('accepts a Deployment update whose selector lists the same matchLabels in another order', async () => {
+        const name = unique('reorder');
+        const base = deployment(name);
+        const spec = base.spec as { selector: unknown; template: { metadata: unknown } };
+        spec.selector = { matchLabels: { app: name, tier: 'web' } };
+        spec.template.metadata = { labels: { app: name, tier: 'web' } };
+        const created = await api.create(base);
+        // The simulated Deployment controller writes status meanwhile: update the latest.
+        const live = await waitFor(async () => {
+          const o = await api.get(ref(created));
+          return field(o, 'status', 'readyReplicas') === 1 ? o : undefined;
+        }, 'the Deployment to be ready');
+        const reordered = {
+          ...live,
+          spec: {
+            ...(live.spec as object),
+            selector: { matchLabels: { tier: 'web', app: name } },
+          },
+        };
+        const updated = await api.replace(reordered);
+        assert.deepEqual(field(updated, 'spec', 'selector', 'matchLabels'), {
+          app: name,
+          tier: 'web',
+        });
+        assert.equal(updated.metadata.generation, created.metadata.generation);
+      });
     });
 
     describe('lists and selectors', () => {
@@ -613,6 +933,173 @@ for (const target of ['in-memory', 'http'] as const) {
         assert.deepEqual(
           page2.items.map((o) => o.metadata.name),
           [`${team}-3`],
+        );
+      });
+    });
+
+    describe('field selectors per kind', () => {
+      // runtime.DefaultMetaV1FieldSelectorConversion for kinds without a conversion function
+      // of their own; the kinds' own functions (pkg/apis/core/v1/conversion.go) and
+      // apiextensions' crConverter say "field label not supported".
+      it("refuses a field a kind cannot be selected by with 400 and kube-apiserver's wording", async () => {
+        await rejects(
+          api.list('v1', 'ConfigMap', 'default', { fieldSelector: 'spec.foo=bar' }),
+          400,
+          'BadRequest',
+          '"spec.foo" is not a known field selector: only "metadata.name", "metadata.namespace"',
+        );
+        await rejects(
+          api.list('v1', 'Secret', 'default', { fieldSelector: 'spec.foo=bar' }),
+          400,
+          'BadRequest',
+          'field label not supported: spec.foo',
+        );
+        await rejects(
+          api.list('mcpruntime.org/v1alpha1', 'MCPServer', 'default', {
+            fieldSelector: 'spec.image=x',
+          }),
+          400,
+          'BadRequest',
+          'field label not supported: spec.image',
+        );
+        await rejects(
+          api.list('events.k8s.io/v1', 'Event', 'default', {
+            fieldSelector: 'involvedObject.name=x',
+          }),
+          400,
+          'BadRequest',
+          'field label not supported: involvedObject.name',
+        );
+      });
+
+      it("selects by a kind's own fields", async () => {
+        const name = unique('typed');
+        await api.create({
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name, namespace: 'default' },
+          type: 'example.com/typed',
+          data: {},
+        });
+        const typed = await api.list('v1', 'Secret', 'default', {
+          fieldSelector: 'type=example.com/typed',
+        });
+        assert.deepEqual(
+          typed.items.map((o) => o.metadata.name),
+          [name],
+        );
+      });
+    });
+
+    describe('lists at a resourceVersion', () => {
+      // The API concepts' semantics for list: resourceVersionMatch=Exact, or (legacy) a
+      // resourceVersion with a limit, reads that exact state; without either it is "not older
+      // than". Past the history, etcd3's 410 Expired: "The resourceVersion for the provided
+      // list is too old." (staging/src/k8s.io/apiserver/pkg/storage/etcd3/errors.go).
+      it('lists exactly at a resourceVersion the history covers, and answers 410 past it', async () => {
+        const team = unique('rvlist');
+        const a = await api.create(configMap(`${team}-a`, { v: '1' }, { labels: { team } }));
+        const at = a.metadata.resourceVersion!;
+        await api.patch(ref(a), 'merge', { data: { v: '2' } });
+        await api.create(configMap(`${team}-b`, { v: '1' }, { labels: { team } }));
+        const selector = { labelSelector: `team=${team}` };
+        for (const opts of [
+          { resourceVersion: at, resourceVersionMatch: 'Exact' },
+          { resourceVersion: at, limit: 10 },
+        ]) {
+          const exact = await api.list('v1', 'ConfigMap', 'default', { ...selector, ...opts });
+          assert.equal(exact.metadata.resourceVersion, at);
+          assert.deepEqual(
+            exact.items.map((o) => [o.metadata.name, o.data]),
+            [[`${team}-a`, { v: '1' }]],
+          );
+        }
+        const notOlder = await api.list('v1', 'ConfigMap', 'default', {
+          ...selector,
+          resourceVersion: at,
+        });
+        assert.equal(notOlder.items.length, 2);
+
+        await api.create(configMap(unique('moves-on')));
+        plane.compactHistory();
+        for (const opts of [
+          { resourceVersion: at, resourceVersionMatch: 'Exact' },
+          { resourceVersion: at, limit: 10 },
+        ]) {
+          await rejects(
+            api.list('v1', 'ConfigMap', 'default', { ...selector, ...opts }),
+            410,
+            'Expired',
+            'The resourceVersion for the provided list is too old.',
+          );
+        }
+        // "Not older than" is still served, from the latest state.
+        const latest = await api.list('v1', 'ConfigMap', 'default', {
+          ...selector,
+          resourceVersion: at,
+          resourceVersionMatch: 'NotOlderThan',
+        });
+        assert.equal(latest.items.length, 2);
+      });
+
+      // etcd3's handleCompactedErrorForPaging: the 410 carries a continue token with
+      // resourceVersion -1, which goes on from the same key at the latest state.
+      it('answers a continue token from before the history with 410 and a token that goes on', async () => {
+        const team = unique('paged');
+        for (const n of [1, 2, 3])
+          await api.create(configMap(`${team}-${n}`, {}, { labels: { team } }));
+        const page1 = await api.list('v1', 'ConfigMap', 'default', {
+          labelSelector: `team=${team}`,
+          limit: 1,
+        });
+        await api.create(configMap(unique('moves-on')));
+        plane.compactHistory();
+        const expired = await rejects(
+          api.list('v1', 'ConfigMap', 'default', {
+            labelSelector: `team=${team}`,
+            limit: 1,
+            continue: page1.metadata.continue!,
+          }),
+          410,
+          'Expired',
+          /^The provided continue parameter is too old to display a consistent list result\. You can start a new list without the continue parameter, or use the continue token in this response/,
+        );
+        assert.ok(expired.listContinue);
+        const rest = await api.list('v1', 'ConfigMap', 'default', {
+          labelSelector: `team=${team}`,
+          limit: 10,
+          continue: expired.listContinue,
+        });
+        assert.deepEqual(
+          rest.items.map((o) => o.metadata.name),
+          [`${team}-2`, `${team}-3`],
+        );
+      });
+
+      // apimachinery's ValidateListOptions (422 on ListOptions.meta.k8s.io) and the watch
+      // cache's storage.NewTooLargeResourceVersionError (504 Timeout).
+      it('refuses inconsistent list options and a resourceVersion the server has not reached', async () => {
+        await rejects(
+          api.list('v1', 'ConfigMap', 'default', { resourceVersionMatch: 'Exact' }),
+          422,
+          'Invalid',
+          'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided',
+        );
+        await rejects(
+          api.list('v1', 'ConfigMap', 'default', {
+            resourceVersion: '0',
+            resourceVersionMatch: 'Exact',
+          }),
+          422,
+          'Invalid',
+          'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"',
+        );
+        const current = Number(plane.store.resourceVersion);
+        await rejects(
+          api.list('v1', 'ConfigMap', 'default', { resourceVersion: String(current + 1000) }),
+          504,
+          'Timeout',
+          new RegExp(`^Timeout: Too large resource version: ${current + 1000}, current: \\d+$`),
         );
       });
     });
@@ -668,6 +1155,13 @@ for (const target of ['in-memory', 'http'] as const) {
         assert.equal(events[0]![0], 'ERROR');
         assert.equal((events[0]![1] as unknown as { code: number }).code, 410);
         assert.equal((events[0]![1] as unknown as { reason: string }).reason, 'Expired');
+        // The cacher's message (watch_cache.go): the requested and the oldest kept resourceVersion - 1.
+        assert.match(
+          (events[0]![1] as unknown as { message: string }).message,
+          new RegExp(
+            `^too old resource version: ${Number(cm.metadata.resourceVersion) - 1} \\(\\d+\\)$`,
+          ),
+        );
       });
 
       it('starts with ADDED for existing objects without a resourceVersion', async () => {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { mcpServerCRD } from '../../src/api/v1alpha1/crd.ts';
-import type { StructuralSchema } from '../../src/kube/cel.ts';
+import type { StructuralSchema } from '../../src/kube/structural.ts';
 import {
   RULES_NOT_CHECKED,
   applySchemaDefaults,
@@ -897,7 +897,11 @@ describe('processCustomResource: CEL rule features', () => {
       },
       limits: {
         type: 'object',
-        properties: { min: { type: 'integer' }, max: { type: 'integer' } },
+        properties: {
+          min: { type: 'integer' },
+          max: { type: 'integer' },
+          missing: { type: 'integer' },
+        },
         'x-kubernetes-validations': [
           {
             rule: 'self.min <= self.max',
@@ -990,13 +994,30 @@ describe('processCustomResource: CEL values', () => {
       { type: 'object' },
       {
         'x-kubernetes-validations': [
-          { rule: '!has(self.metadata.labels)', message: 'labels hidden' },
+          {
+            rule: "self.metadata.name == 'weather' && !has(self.metadata.generateName)",
+            message: 'named weather',
+          },
         ],
       },
     );
     const obj = resource({});
     obj.metadata.labels = { a: 'b' };
     assert.deepEqual(processCustomResource(obj, rooted).errors, []);
+  });
+
+  it("reports a rule that does not compile as kube's validator does (rule compile error)", () => {
+    // The root's metadata declares only name and generateName, so cel-go
+    // rejects `labels` at compile time (at the has() macro's parenthesis):
+    // kube refuses such a CRD, and a validator built from the schema anyway
+    // reports `rule compile error`.
+    const rooted = rootWith(
+      { type: 'object' },
+      { 'x-kubernetes-validations': [{ rule: '!has(self.metadata.labels)', message: 'hidden' }] },
+    );
+    assert.deepEqual(processCustomResource(resource({}), rooted).errors.map(render), [
+      '<nil>: Invalid value: "object": rule compile error: compilation failed: ERROR: <input>:1:5: undefined field \'labels\'\n | !has(self.metadata.labels)\n | ....^',
+    ]);
   });
 
   it('words evaluation errors as cel-go does', () => {

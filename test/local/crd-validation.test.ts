@@ -317,6 +317,19 @@ describe('validateCRD: structural schemas', () => {
       ],
     },
     {
+      // apiextensions' validateValueValidation compiles the pattern with Go's
+      // regexp (RE2): lookahead and backreferences make the CRD invalid.
+      name: 'a pattern RE2 rejects (lookahead, a backreference)',
+      mutate: (spec) => {
+        props(spec).user = { type: 'string', pattern: '^(?!admin$)[a-z]+$' };
+        props(spec).pair = { type: 'string', pattern: '^(a)\\1$' };
+      },
+      want: [
+        `${SPEC}.properties[pair].pattern: Invalid value: "^(a)\\\\1$": must be a valid regular expression, but isn't: error parsing regexp: invalid escape sequence: \`\\1\``,
+        `${SPEC}.properties[user].pattern: Invalid value: "^(?!admin$)[a-z]+$": must be a valid regular expression, but isn't: error parsing regexp: invalid or unsupported Perl syntax: \`(?!\``,
+      ],
+    },
+    {
       name: 'metadata restricted beyond name and generateName',
       mutate: (_spec, root) => {
         props(root).metadata = { type: 'object', properties: { labels: { type: 'object' } } };
@@ -415,7 +428,7 @@ describe('validateCRD: CEL rules must compile', () => {
     {
       name: 'an unknown function',
       rule: { rule: 'frobnicate(self.size)' },
-      want: `${SPEC}.x-kubernetes-validations[0].rule: Invalid value: apiextensions.ValidationRule{Rule:"frobnicate(self.size)", Message:"", MessageExpression:"", Reason:(*apiextensions.FieldValueErrorReason)(nil), FieldPath:"", OptionalOldSelf:(*bool)(nil)}: compilation failed: ERROR: <input>:1:1: undeclared reference to 'frobnicate' (in container '')\n | frobnicate(self.size)\n | ^`,
+      want: `${SPEC}.x-kubernetes-validations[0].rule: Invalid value: apiextensions.ValidationRule{Rule:"frobnicate(self.size)", Message:"", MessageExpression:"", Reason:(*apiextensions.FieldValueErrorReason)(nil), FieldPath:"", OptionalOldSelf:(*bool)(nil)}: compilation failed: ERROR: <input>:1:11: undeclared reference to 'frobnicate' (in container '')\n | frobnicate(self.size)\n | ..........^`,
     },
     {
       name: 'a rule that is not a bool',
@@ -484,9 +497,15 @@ describe('validateCRD: CEL rules must compile', () => {
   it('forbids oldSelf below a list that does not correlate items', () => {
     const crd = widgetCRD();
     const spec = specOf(crd);
+    // bounded, so that the rule stays within the cost budget
     props(spec).items = {
       type: 'array',
-      items: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self == oldSelf' }] },
+      maxItems: 10,
+      items: {
+        type: 'string',
+        maxLength: 64,
+        'x-kubernetes-validations': [{ rule: 'self == oldSelf' }],
+      },
     };
     assert.deepEqual(check(crd), [
       `${SPEC}.properties[items].items.x-kubernetes-validations[0].rule: Invalid value: "self == oldSelf": oldSelf cannot be used on the uncorrelatable portion of the schema within ${SPEC}.properties[items]`,
@@ -507,10 +526,85 @@ describe('validateCRD: CEL rules must compile', () => {
     ]);
   });
 
-  it('accepts rules using the Kubernetes list and strings libraries', () => {
+  it("rejects a matches() regex literal RE2 refuses, as cel-go's ValidateRegexLiterals does", () => {
+    const crd = widgetCRD();
+    const spec = specOf(crd);
+    props(spec).user = { type: 'string', maxLength: 16 };
+    spec['x-kubernetes-validations'] = [
+      { rule: "self.user.matches('^(?!admin)')", message: 'not admin' },
+      { rule: "self.user.find('(?=x)') == ''", message: 'no x' },
+    ];
+    assert.deepEqual(check(crd), [
+      `${SPEC}.x-kubernetes-validations[0].rule: Invalid value: apiextensions.ValidationRule{Rule:"self.user.matches('^(?!admin)')", Message:"not admin", MessageExpression:"", Reason:(*apiextensions.FieldValueErrorReason)(nil), FieldPath:"", OptionalOldSelf:(*bool)(nil)}: compilation failed: ERROR: <input>:1:19: invalid matches argument\n | self.user.matches('^(?!admin)')\n | ..................^`,
+      `${SPEC}.x-kubernetes-validations[1].rule: Invalid value: apiextensions.ValidationRule{Rule:"self.user.find('(?=x)') == ''", Message:"no x", MessageExpression:"", Reason:(*apiextensions.FieldValueErrorReason)(nil), FieldPath:"", OptionalOldSelf:(*bool)(nil)}: program instantiation failed: error parsing regexp: invalid or unsupported Perl syntax: \`(?=\``,
+    ]);
+  });
+
+  it('rejects a function kube offers that this environment cannot evaluate, naming it', () => {
+    const crd = widgetCRD();
+    const spec = specOf(crd);
+    props(spec).addr = { type: 'string', maxLength: 64 };
+    spec['x-kubernetes-validations'] = [{ rule: 'isIP(self.addr)', message: 'an IP' }];
+    const [error, ...rest] = check(crd);
+    assert.equal(rest.length, 0);
+    assert.match(
+      error ?? '',
+      /compilation failed: ERROR: <input>:1:5: undeclared reference to 'isIP' \(in container ''\): kube-apiserver 1.32 offers it, this CEL environment cannot evaluate it/,
+    );
+  });
+
+  it('rejects a rule whose estimated cost exceeds the per-rule budget (StaticEstimatedCostLimit)', () => {
+    // An unbounded list of unbounded strings compared pairwise: kube's
+    // estimate is far beyond 10,000,000; maxItems and maxLength bring it in.
     const crd = widgetCRD();
     const spec = specOf(crd);
     props(spec).names = { type: 'array', items: { type: 'string' } };
+    spec['x-kubernetes-validations'] = [
+      { rule: 'self.names.all(x, self.names.exists_one(y, x == y))', message: 'unique' },
+    ];
+    const tail =
+      '(try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)';
+    assert.deepEqual(check(crd), [
+      `${SPEC}.x-kubernetes-validations[0].rule: Forbidden: estimated rule cost exceeds budget by factor of more than 100x ${tail}`,
+      // the one rule alone also exceeds what the whole schema may cost
+      `${SCHEMA}: Forbidden: x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema exceeds budget by factor of more than 100x ${tail}`,
+    ]);
+    props(spec).names = { type: 'array', maxItems: 64, items: { type: 'string', maxLength: 253 } };
+    assert.deepEqual(check(crd), []);
+  });
+
+  it("multiplies a rule under a list by the list's maxItems, and bounds the whole schema (StaticEstimatedCRDCostLimit)", () => {
+    const crd = widgetCRD();
+    const spec = specOf(crd);
+    // (3145726 + 1) × 0.1 × (120 × 0.25) + 2 = 9,437,192 per rule: each fits, eleven do not
+    const rule = { rule: `self.s.matches('${'x'.repeat(120)}')`, message: 'm' };
+    props(spec).s = { type: 'string' };
+    spec['x-kubernetes-validations'] = Array.from({ length: 11 }, () => rule);
+    assert.deepEqual(check(crd), [
+      `${SCHEMA}: Forbidden: x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema exceeds budget by factor of 1.038091x (try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)`,
+    ]);
+    // the same rule on items of a list of two: twice the cost, over the per-rule budget
+    // (a factor from 1.5 on is printed with one decimal)
+    props(spec).s = { type: 'string', maxLength: 100 };
+    props(spec).list = {
+      type: 'array',
+      maxItems: 2,
+      items: {
+        type: 'object',
+        properties: { s: { type: 'string' } },
+        'x-kubernetes-validations': [rule],
+      },
+    };
+    spec['x-kubernetes-validations'] = [];
+    assert.deepEqual(check(crd), [
+      `${SPEC}.properties[list].items.x-kubernetes-validations[0].rule: Forbidden: estimated rule cost exceeds budget by factor of 1.9x (try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)`,
+    ]);
+  });
+
+  it('accepts rules using the Kubernetes list and strings libraries', () => {
+    const crd = widgetCRD();
+    const spec = specOf(crd);
+    props(spec).names = { type: 'array', maxItems: 16, items: { type: 'string', maxLength: 64 } };
     spec['x-kubernetes-validations'] = [
       { rule: 'self.names.isSorted()' },
       { rule: "self.names.all(n, n.lowerAscii() == n && !n.startsWith('-'))" },

@@ -4,7 +4,9 @@
 import {
   ApiException,
   AppsV1Api,
+  CoreV1Api,
   CustomObjectsApi,
+  EventsV1Api,
   KubeConfig,
   KubernetesObjectApi,
   PatchStrategy,
@@ -37,6 +39,26 @@ export interface ListResponse {
   metadata: { resourceVersion?: string; continue?: string };
 }
 
+export interface ListParams {
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+  resourceVersion?: string;
+  resourceVersionMatch?: string;
+}
+
+/** What a DELETE answered: its code and body (the object, or a Status). */
+export interface DeleteReply {
+  code: number;
+  body: Record<string, unknown>;
+}
+
+export interface DeleteParams {
+  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
 export interface WatchParams {
   resourceVersion?: string;
   labelSelector?: string;
@@ -59,11 +81,12 @@ export interface ContractApi {
     },
   ): Promise<KubeObject>;
   get(ref: Ref): Promise<KubeObject>;
+  /** ConfigMaps, Secrets and Events of both groups over HTTP when a resourceVersion is given. */
   list(
     apiVersion: string,
     kind: string,
     namespace?: string,
-    opts?: { labelSelector?: string; fieldSelector?: string; limit?: number; continue?: string },
+    opts?: ListParams,
   ): Promise<ListResponse>;
   replace(obj: KubeObject): Promise<KubeObject>;
   /** PUT to the status subresource. */
@@ -76,13 +99,9 @@ export interface ContractApi {
   ): Promise<KubeObject>;
   /** A merge patch of the status subresource. */
   patchStatus(resource: Resource, ref: Ref, body: unknown): Promise<KubeObject>;
-  delete(
-    ref: Ref,
-    opts?: {
-      propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
-      preconditions?: { uid?: string; resourceVersion?: string };
-    },
-  ): Promise<void>;
+  delete(ref: Ref, opts?: DeleteParams): Promise<void>;
+  /** A DELETE with its answer: Namespaces, ConfigMaps, Services and custom resources over HTTP. */
+  deleteReply(ref: Ref, opts?: DeleteParams): Promise<DeleteReply>;
   watch(
     resource: Resource,
     namespace: string | undefined,
@@ -99,6 +118,8 @@ export class KubeApiError extends Error {
     readonly reason: string,
     message: string,
     readonly causes: StatusCause[] = [],
+    /** The Status's metadata.continue (an expired continue token's 410 carries one). */
+    readonly listContinue?: string,
   ) {
     super(message);
   }
@@ -106,7 +127,14 @@ export class KubeApiError extends Error {
 
 function fromApiError(err: unknown): never {
   if (err instanceof ApiError) {
-    throw new KubeApiError(err.code, err.reason, err.message, err.details?.causes ?? []);
+    const status = err.toStatus();
+    throw new KubeApiError(
+      err.code,
+      err.reason,
+      err.message,
+      err.details?.causes ?? [],
+      status.metadata.continue,
+    );
   }
   throw err;
 }
@@ -148,6 +176,19 @@ export function memoryApi(plane: LocalControlPlane): ContractApi {
             resourceVersion: r.resourceVersion,
             ...(r.continue ? { continue: r.continue } : {}),
           },
+        };
+      }),
+    deleteReply: (ref, opts = {}) =>
+      call(() => {
+        const r = store.delete(
+          typeOf(store, ref.apiVersion, ref.kind),
+          ref.namespace,
+          ref.name,
+          opts,
+        );
+        return {
+          code: r.code,
+          body: JSON.parse(JSON.stringify(r.body)) as Record<string, unknown>,
         };
       }),
     replace: (obj) =>
@@ -239,6 +280,7 @@ async function viaClient<T>(fn: () => Promise<T>): Promise<T> {
         status?.reason ?? '',
         status?.message ?? err.message,
         status?.details?.causes ?? [],
+        status?.metadata?.continue,
       );
     }
     throw err;
@@ -256,6 +298,8 @@ export function httpApi(kc: KubeConfig): ContractApi {
   const objects = KubernetesObjectApi.makeApiClient(kc);
   const custom = kc.makeApiClient(CustomObjectsApi);
   const apps = kc.makeApiClient(AppsV1Api);
+  const core = kc.makeApiClient(CoreV1Api);
+  const events = kc.makeApiClient(EventsV1Api);
   // client-node hands back typed models (class instances, Dates); compare plain JSON.
   const asObject = (o: unknown) => JSON.parse(JSON.stringify(o)) as KubeObject;
   const groupVersion = (apiVersion: string) =>
@@ -304,18 +348,44 @@ export function httpApi(kc: KubeConfig): ContractApi {
       ),
     list: (apiVersion, kind, namespace, opts = {}) =>
       viaClient(async () => {
-        const list = await objects.list(
-          apiVersion,
-          kind,
-          namespace,
-          undefined,
-          undefined,
-          undefined,
-          opts.fieldSelector,
-          opts.labelSelector,
-          opts.limit,
-          opts.continue,
-        );
+        // KubernetesObjectApi.list sends no resourceVersion: the typed lists do.
+        const typed = {
+          ...(opts.fieldSelector ? { fieldSelector: opts.fieldSelector } : {}),
+          ...(opts.labelSelector ? { labelSelector: opts.labelSelector } : {}),
+          ...(opts.limit ? { limit: opts.limit } : {}),
+          ...(opts.continue ? { _continue: opts.continue } : {}),
+          ...(opts.resourceVersion ? { resourceVersion: opts.resourceVersion } : {}),
+          ...(opts.resourceVersionMatch ? { resourceVersionMatch: opts.resourceVersionMatch } : {}),
+        };
+        const ns = namespace ?? 'default';
+        const list =
+          opts.resourceVersion || opts.resourceVersionMatch || kind === 'Event'
+            ? await (async () => {
+                switch (`${apiVersion}/${kind}`) {
+                  case 'v1/ConfigMap':
+                    return core.listNamespacedConfigMap({ namespace: ns, ...typed });
+                  case 'v1/Secret':
+                    return core.listNamespacedSecret({ namespace: ns, ...typed });
+                  case 'v1/Event':
+                    return core.listNamespacedEvent({ namespace: ns, ...typed });
+                  case 'events.k8s.io/v1/Event':
+                    return events.listNamespacedEvent({ namespace: ns, ...typed });
+                  default:
+                    throw new Error(`the harness cannot list ${kind} with a resourceVersion`);
+                }
+              })()
+            : await objects.list(
+                apiVersion,
+                kind,
+                namespace,
+                undefined,
+                undefined,
+                undefined,
+                opts.fieldSelector,
+                opts.labelSelector,
+                opts.limit,
+                opts.continue,
+              );
         return {
           items: list.items.map(asObject),
           metadata: {
@@ -420,6 +490,40 @@ export function httpApi(kc: KubeConfig): ContractApi {
           opts.propagationPolicy,
           opts.preconditions ? { preconditions: opts.preconditions } : undefined,
         );
+      }),
+    deleteReply: (ref, opts = {}) =>
+      viaClient(async () => {
+        const params = {
+          name: ref.name,
+          ...(opts.propagationPolicy ? { propagationPolicy: opts.propagationPolicy } : {}),
+          ...(opts.preconditions ? { body: { preconditions: opts.preconditions } } : {}),
+        };
+        const namespace = ref.namespace ?? 'default';
+        const [group, version] = groupVersion(ref.apiVersion);
+        // The typed clients' *WithHttpInfo give the status code; their V1Status model keeps
+        // kind, apiVersion, status and details of whatever body came back.
+        const info = await (async (): Promise<{ httpStatusCode: number; data: unknown }> => {
+          switch (`${ref.apiVersion}/${ref.kind}`) {
+            case 'v1/Namespace':
+              return core.deleteNamespaceWithHttpInfo(params);
+            case 'v1/ConfigMap':
+              return core.deleteNamespacedConfigMapWithHttpInfo({ ...params, namespace });
+            case 'v1/Service':
+              return core.deleteNamespacedServiceWithHttpInfo({ ...params, namespace });
+            default:
+              return custom.deleteNamespacedCustomObjectWithHttpInfo({
+                ...params,
+                group,
+                version,
+                namespace,
+                plural: `${ref.kind.toLowerCase()}s`,
+              });
+          }
+        })();
+        return {
+          code: info.httpStatusCode,
+          body: JSON.parse(JSON.stringify(info.data)) as Record<string, unknown>,
+        };
       }),
     watch: async (resource, namespace, params, onEvent, onDone) => {
       const prefix = resource.group

@@ -256,5 +256,174 @@ spec:
       assert.notEqual(result.code, 0);
       assert.match(result.stderr, /unknown field "spec\.auth"/);
     });
+
+    // kubectl's typed clients (create, scale, set, rollout, describe) send built-in objects as
+    // Protocol Buffers (`Content-Type: application/vnd.kubernetes.protobuf`) and accept
+    // `application/vnd.kubernetes.protobuf,application/json`; kube-apiserver decodes the body and
+    // answers in protobuf (handlers/create.go, negotiation/negotiate.go). The outputs below are
+    // those of a real cluster.
+    describe('built-in resources, as a tutorial drives them', () => {
+      const inDemo = (args: string[]) => [...args, '--namespace=demo'];
+
+      // create.go on namespaces: the protobuf Namespace is created, kubectl prints its name.
+      it('kubectl create namespace', async () => {
+        assert.equal(await ok(['create', 'namespace', 'demo']), 'namespace/demo created\n');
+        assert.match(await ok(['get', 'namespace', 'demo']), /^demo\s+Active\s/m);
+      });
+
+      // A Secret's data is base64 of the literal (kubectl encodes it; the API stores data as is).
+      it('kubectl create secret generic --from-literal, then reads the key back', async () => {
+        assert.equal(
+          await ok(inDemo(['create', 'secret', 'generic', 's', '--from-literal=k=v'])),
+          'secret/s created\n',
+        );
+        assert.equal(await ok(inDemo(['get', 'secret', 's', '-o', 'jsonpath={.data.k}'])), 'dg==');
+        assert.match(await ok(inDemo(['get', 'secret', 's'])), /^s\s+Opaque\s+1\s/m);
+      });
+
+      it('kubectl create configmap', async () => {
+        assert.equal(
+          await ok(inDemo(['create', 'configmap', 'settings', '--from-literal=mode=fast'])),
+          'configmap/settings created\n',
+        );
+        assert.equal(
+          await ok(inDemo(['get', 'configmap', 'settings', '-o', 'jsonpath={.data.mode}'])),
+          'fast',
+        );
+      });
+
+      // The Deployment is stored with kube's apps/v1 defaults (a RollingUpdate strategy).
+      it('kubectl create deployment', async () => {
+        assert.equal(
+          await ok(inDemo(['create', 'deployment', 'web', '--image=nginx:1.27', '--replicas=2'])),
+          'deployment.apps/web created\n',
+        );
+        const deployment = parse(await ok(inDemo(['get', 'deployment', 'web', '-o', 'yaml']))) as {
+          spec: {
+            replicas: number;
+            selector: { matchLabels: Record<string, string> };
+            strategy: { type: string };
+            template: { spec: { containers: { name: string; image: string }[] } };
+          };
+        };
+        assert.equal(deployment.spec.replicas, 2);
+        assert.deepEqual(deployment.spec.selector.matchLabels, { app: 'web' });
+        assert.equal(deployment.spec.strategy.type, 'RollingUpdate');
+        const [container] = deployment.spec.template.spec.containers;
+        assert.equal(container?.name, 'nginx');
+        assert.equal(container?.image, 'nginx:1.27');
+      });
+
+      // The Service gets a cluster IP from the service range.
+      it('kubectl create service clusterip', async () => {
+        assert.equal(
+          await ok(inDemo(['create', 'service', 'clusterip', 'web', '--tcp=80:8080'])),
+          'service/web created\n',
+        );
+        assert.match(
+          await ok(inDemo(['get', 'service', 'web'])),
+          /^web\s+ClusterIP\s+\d+\.\d+\.\d+\.\d+\s+<none>\s+80\/TCP\s/m,
+        );
+      });
+
+      // kubectl scale patches the autoscaling/v1 Scale of deployments/scale (ScaleREST): the
+      // Deployment's spec.replicas follows, and the Scale shows the selector as a string.
+      it('kubectl scale', async () => {
+        assert.equal(
+          await ok(inDemo(['scale', 'deployment', 'web', '--replicas=3'])),
+          'deployment.apps/web scaled\n',
+        );
+        assert.equal(
+          await ok(inDemo(['get', 'deployment', 'web', '-o', 'jsonpath={.spec.replicas}'])),
+          '3',
+        );
+        const scale = JSON.parse(
+          await ok(['get', '--raw', '/apis/apps/v1/namespaces/demo/deployments/web/scale']),
+        ) as { kind: string; spec: { replicas: number }; status: { selector: string } };
+        assert.equal(scale.kind, 'Scale');
+        assert.equal(scale.spec.replicas, 3);
+        assert.equal(scale.status.selector, 'app=web');
+      });
+
+      // A strategic merge patch of the container by name (its merge key).
+      it('kubectl set image', async () => {
+        assert.equal(
+          await ok(inDemo(['set', 'image', 'deployment/web', 'nginx=nginx:1.28'])),
+          'deployment.apps/web image updated\n',
+        );
+        assert.equal(
+          await ok(
+            inDemo([
+              'get',
+              'deployment',
+              'web',
+              '-o',
+              'jsonpath={.spec.template.spec.containers[0].image}',
+            ]),
+          ),
+          'nginx:1.28',
+        );
+      });
+
+      // describe reads the Service and its Events through the typed client, in protobuf.
+      it('kubectl describe svc', async () => {
+        const out = await ok(inDemo(['describe', 'svc', 'web']));
+        assert.match(out, /^Name:\s+web$/m);
+        assert.match(out, /^Namespace:\s+demo$/m);
+        assert.match(out, /^Selector:\s+app=web$/m);
+        assert.match(out, /^Type:\s+ClusterIP$/m);
+        assert.match(out, /^IP:\s+\d+\.\d+\.\d+\.\d+$/m);
+        assert.match(out, /^Port:\s+80-8080\s+80\/TCP$/m);
+        assert.match(out, /^TargetPort:\s+8080\/TCP$/m);
+        assert.match(out, /^Events:\s+<none>$/m);
+      });
+
+      // The Deployment's printer columns, wide: CONTAINERS, IMAGES and SELECTOR added; READY once
+      // the (simulated) pods of the scaled, updated Deployment are up.
+      it('kubectl get deploy -o wide', async () => {
+        assert.match(
+          await ok(inDemo(['rollout', 'status', 'deployment/web', '--timeout=20s'])),
+          /deployment "web" successfully rolled out/,
+        );
+        const [header, row] = (await ok(inDemo(['get', 'deploy', '-o', 'wide']))).split('\n');
+        assert.match(
+          header!,
+          /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR$/,
+        );
+        assert.match(row!, /^web\s+3\/3\s+3\s+3\s+\d+s\s+nginx\s+nginx:1\.28\s+app=web$/);
+      });
+
+      // rollout restart patches the pod template's kubectl.kubernetes.io/restartedAt annotation.
+      it('kubectl rollout restart', async () => {
+        assert.equal(
+          await ok(inDemo(['rollout', 'restart', 'deployment/web'])),
+          'deployment.apps/web restarted\n',
+        );
+        assert.match(
+          await ok(
+            inDemo([
+              'get',
+              'deployment',
+              'web',
+              '-o',
+              'jsonpath={.spec.template.metadata.annotations.kubectl\\.kubernetes\\.io/restartedAt}',
+            ]),
+          ),
+          /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/,
+        );
+      });
+
+      // Deleting the namespace removes what is in it, then the namespace; kubectl waits for that.
+      it('kubectl delete namespace', { timeout: 60_000 }, async () => {
+        assert.equal(
+          await ok(['delete', 'namespace', 'demo', '--timeout=30s']),
+          'namespace "demo" deleted\n',
+        );
+        const gone = await kubectl(['get', 'namespace', 'demo']);
+        assert.notEqual(gone.code, 0);
+        assert.match(gone.stderr, /Error from server \(NotFound\): namespaces "demo" not found/);
+        assert.equal(plane.store.list(plane.type('apps', 'deployments'), 'demo').items.length, 0);
+      });
+    });
   },
 );

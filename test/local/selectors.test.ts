@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApiError } from '../../src/local/errors.ts';
 import {
-  builtinSelectableFields,
   parseFieldSelector,
   parseLabelSelector,
+  selectableFieldsFor,
 } from '../../src/local/selectors.ts';
-import type { KubeObject } from '../../src/local/types.ts';
+import type { KubeObject, ResourceType } from '../../src/local/types.ts';
 
 /** Asserts a 400 BadRequest with exactly kube's message. */
 function assertBadRequest(fn: () => unknown, message: string): void {
@@ -177,20 +177,36 @@ describe('field selectors', () => {
     });
   }
 
-  it('evaluates extra fields, a missing one reading as ""', () => {
-    const phase = (o: KubeObject) => (o.status as { phase?: string } | undefined)?.phase;
-    const running = parseFieldSelector('status.phase=Running', { 'status.phase': phase });
+  const kind = (
+    group: string,
+    k: string,
+    extra: Partial<Pick<ResourceType, 'builtin' | 'namespaced'>> = {},
+  ) => ({ group, kind: k, builtin: true, namespaced: true, ...extra });
+
+  it('evaluates a kind\'s own fields, a missing one reading as ""', () => {
+    const pods = selectableFieldsFor(kind('', 'Pod'));
+    const running = parseFieldSelector('status.phase=Running', pods);
     assert.equal(running(obj('a', 'ns', { status: { phase: 'Running' } })), true);
     assert.equal(running(obj('a', 'ns', { status: { phase: 'Pending' } })), false);
     assert.equal(running(obj('a', 'ns')), false);
-    const unset = parseFieldSelector('status.phase=', { 'status.phase': phase });
+    const unset = parseFieldSelector('status.phase=', pods);
     assert.equal(unset(obj('a', 'ns')), true);
   });
 
+  // Kinds without a conversion function of their own get runtime.DefaultMetaV1FieldSelectorConversion.
   const bad: [string, string][] = [
-    ['spec.foo=bar', 'field label not supported: spec.foo'],
-    ['metadata.name=a,spec.foo=bar', 'field label not supported: spec.foo'],
-    [' metadata.name=a', 'field label not supported:  metadata.name'],
+    [
+      'spec.foo=bar',
+      '"spec.foo" is not a known field selector: only "metadata.name", "metadata.namespace"',
+    ],
+    [
+      'metadata.name=a,spec.foo=bar',
+      '"spec.foo" is not a known field selector: only "metadata.name", "metadata.namespace"',
+    ],
+    [
+      ' metadata.name=a',
+      '" metadata.name" is not a known field selector: only "metadata.name", "metadata.namespace"',
+    ],
     ['metadata.name', "invalid selector: 'metadata.name'; can't understand 'metadata.name'"],
     ['metadata.name=a,b', "invalid selector: 'metadata.name=a,b'; can't understand 'b'"],
     ['metadata.name=a=b', 'invalid field selector: unescaped character in value: 61'],
@@ -203,24 +219,91 @@ describe('field selectors', () => {
     });
   }
 
-  it('knows the extra fields of built-in kinds', () => {
-    const secretFields = builtinSelectableFields({ group: '', kind: 'Secret', builtin: true });
-    const tls = parseFieldSelector('type=kubernetes.io/tls', secretFields);
+  // pkg/apis/core/v1/conversion.go: Pod, Event, Namespace, Secret and Service register
+  // their own labels and refuse the rest as "field label not supported".
+  it("knows the fields of each built-in kind, with kube-apiserver's refusals", () => {
+    const secrets = selectableFieldsFor(kind('', 'Secret'));
+    const tls = parseFieldSelector('type=kubernetes.io/tls', secrets);
     assert.equal(tls(obj('a', 'ns', { type: 'kubernetes.io/tls' })), true);
     assert.equal(tls(obj('a', 'ns', { type: 'Opaque' })), false);
-    const nsFields = builtinSelectableFields({ group: '', kind: 'Namespace', builtin: true });
-    assert.deepEqual(Object.keys(nsFields), ['status.phase']);
-    assert.deepEqual(
-      builtinSelectableFields({ group: 'mcpruntime.org', kind: 'MCPServer', builtin: false }),
-      {},
-    );
     assertBadRequest(
-      () =>
-        parseFieldSelector(
-          'type=Opaque',
-          builtinSelectableFields({ group: 'apps', kind: 'Deployment', builtin: true }),
-        ),
-      'field label not supported: type',
+      () => parseFieldSelector('spec.foo=bar', secrets),
+      'field label not supported: spec.foo',
+    );
+    const namespaces = selectableFieldsFor(kind('', 'Namespace', { namespaced: false }));
+    parseFieldSelector('status.phase=Active,metadata.name=x', namespaces);
+    // The Namespace conversion function lists only status.phase and metadata.name.
+    assertBadRequest(
+      () => parseFieldSelector('metadata.namespace=x', namespaces),
+      'field label not supported: metadata.namespace',
+    );
+    const services = selectableFieldsFor(kind('', 'Service'));
+    const clusterIP = parseFieldSelector('spec.type=ClusterIP', services);
+    assert.equal(clusterIP(obj('a', 'ns', { spec: { type: 'ClusterIP' } })), true);
+    assertBadRequest(
+      () => parseFieldSelector('type=Opaque', selectableFieldsFor(kind('apps', 'Deployment'))),
+      '"type" is not a known field selector: only "metadata.name", "metadata.namespace"',
+    );
+  });
+
+  it("reads Pod fields as the registry's ToSelectableFields does", () => {
+    const pods = selectableFieldsFor(kind('', 'Pod'));
+    const pod = obj('p', 'ns', {
+      spec: { nodeName: 'node-1' },
+      status: { podIPs: [{ ip: '10.0.0.7' }, { ip: 'fd00::7' }] },
+    });
+    // spec.host is old v1 clients' spelling of spec.nodeName.
+    assert.equal(parseFieldSelector('spec.host=node-1', pods)(pod), true);
+    assert.equal(parseFieldSelector('spec.hostNetwork=false', pods)(pod), true);
+    assert.equal(parseFieldSelector('status.podIP=10.0.0.7', pods)(pod), true);
+    // Accepted by the conversion function, but not a selectable field: reads as "".
+    assert.equal(parseFieldSelector('status.podIPs=', pods)(pod), true);
+  });
+
+  it('maps events.k8s.io labels onto the stored core Event, source falling back to reportingComponent', () => {
+    const stored = obj('e', 'ns', {
+      kind: 'Event',
+      involvedObject: { kind: 'Pod', name: 'web' },
+      reportingComponent: 'mcp-operator',
+      reason: 'Started',
+    });
+    const v1 = selectableFieldsFor(kind('events.k8s.io', 'Event'));
+    assert.equal(parseFieldSelector('regarding.name=web,regarding.kind=Pod', v1)(stored), true);
+    assert.equal(parseFieldSelector('reportingController=mcp-operator', v1)(stored), true);
+    assert.equal(parseFieldSelector('source=mcp-operator', v1)(stored), true);
+    assertBadRequest(
+      () => parseFieldSelector('involvedObject.name=web', v1),
+      'field label not supported: involvedObject.name',
+    );
+    const core = selectableFieldsFor(kind('', 'Event'));
+    assert.equal(parseFieldSelector('involvedObject.name=web', core)(stored), true);
+    assertBadRequest(
+      () => parseFieldSelector('regarding.name=web', core),
+      'field label not supported: regarding.name',
+    );
+  });
+
+  // apiextensions' crConverter: metadata.name, metadata.namespace when namespaced, selectableFields.
+  it("selects custom resources by name, namespace and the CRD's selectableFields", () => {
+    const namespaced = selectableFieldsFor(
+      { group: 'example.com', kind: 'Widget', builtin: false, namespaced: true },
+      ['.spec.color', '.spec.size'],
+    );
+    const widget = obj('w', 'ns', { spec: { color: 'red', size: 3 } });
+    assert.equal(parseFieldSelector('spec.color=red,spec.size=3', namespaced)(widget), true);
+    assertBadRequest(
+      () => parseFieldSelector('spec.shape=round', namespaced),
+      'field label not supported: spec.shape',
+    );
+    const clusterScoped = selectableFieldsFor({
+      group: 'example.com',
+      kind: 'Gadget',
+      builtin: false,
+      namespaced: false,
+    });
+    assertBadRequest(
+      () => parseFieldSelector('metadata.namespace=x', clusterScoped),
+      'field label not supported: metadata.namespace',
     );
   });
 });

@@ -1,7 +1,7 @@
 // Generates the MCPServer CRD from the zod schema: the openAPIV3Schema, the
 // names, the status subresource and the printer columns.
 import { z } from 'zod';
-import type { StructuralSchema } from '../../kube/cel.ts';
+import type { StructuralSchema } from '../../kube/structural.ts';
 import { toYaml } from '../../kube/yaml.ts';
 import {
   CATEGORIES,

@@ -1,7 +1,8 @@
 // The CEL rules of the MCPServer CRD. The API server evaluates them on every
-// write; the reconciler evaluates the very same strings (kube/cel.ts) so an
-// older CRD or a hand-edited object is held to the same rules.
-import type { ValidationRule } from '../../kube/cel.ts';
+// write; the reconciler evaluates the very same strings in the one CEL
+// environment the local control plane uses too (kube/cel.ts), so an older CRD
+// or a hand-edited object is held to the same rules.
+import type { ValidationRule } from '../../kube/structural.ts';
 import { DEFAULTS } from './defaults.ts';
 
 const noWhitespace = "!self.matches('\\\\s')";

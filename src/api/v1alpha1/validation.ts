@@ -2,8 +2,8 @@
 // structure plus the CRD's CEL rules), then the checks the API server cannot
 // make. Every violation is reported at once, each with its field path.
 import type { z } from 'zod';
-import { evaluateSchemaRules } from '../../kube/cel.ts';
-import type { StructuralSchema } from '../../kube/cel.ts';
+import { evaluateValidationRules } from '../../kube/cel.ts';
+import type { StructuralSchema } from '../../kube/structural.ts';
 import { mcpServerOpenAPISchema } from './crd.ts';
 import { DEFAULTS } from './defaults.ts';
 import { effectiveResources, gatewayEnabled, gatewayPort } from './effective.ts';
@@ -218,10 +218,11 @@ export function validateMCPServer(
   }
   const hasName =
     typeof (input as { metadata?: { name?: unknown } } | null)?.metadata?.name === 'string';
-  for (const v of evaluateSchemaRules(input, schema)) {
+  // The CRD's CEL rules, in the one environment the API server's stand-in uses too.
+  for (const v of evaluateValidationRules(input, schema)) {
     // Root rules check metadata.name; without a name zod already said it is required.
     if (!v.path && !hasName) continue;
-    violations.push({ path: v.path || 'metadata.name', message: v.message });
+    violations.push({ path: v.path || 'metadata.name', message: v.detail });
   }
   const s = spec(input);
   if (s) violations.push(...operatorChecks(s, options));

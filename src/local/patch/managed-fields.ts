@@ -36,7 +36,7 @@ export interface UpdateInput {
   manager: string; // fieldManager query param, or derived from the user agent by the caller
   info: MergeInfo;
   apiVersion: string;
-  subresource?: 'status';
+  subresource?: 'status' | 'scale';
   now: string;
 }
 

@@ -1,7 +1,7 @@
 // How the lists and maps of a resource merge, for strategic merge patch (the
 // Go struct tags patchStrategy/patchMergeKey) and for server-side apply (the
 // +listType/+listMapKey/+mapType markers, or x-kubernetes-* in CRD schemas).
-import type { StructuralSchema } from '../../kube/cel.ts';
+import type { StructuralSchema } from '../../kube/structural.ts';
 
 export type ListType =
   | {

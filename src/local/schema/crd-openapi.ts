@@ -4,9 +4,23 @@
 // at and below the rule is otherwise valid). Paths are kube's:
 // `...openAPIV3Schema.properties[spec].x-kubernetes-validations[0].rule`.
 import type { FieldError } from '../errors.ts';
-import { compileMessageExpression, compileRule, declType } from './cel-check.ts';
+import {
+  compileExpression,
+  compileMessageExpression,
+  compileRule,
+  declType,
+  minSerializedSize,
+} from '../../kube/cel/check.ts';
+import {
+  STATIC_ESTIMATED_COST_LIMIT,
+  STATIC_ESTIMATED_CRD_COST_LIMIT,
+  costErrorMessage,
+  estimateCost,
+  maxCardinality,
+  multiplyCost,
+} from '../../kube/cel/cost.ts';
+import { validFieldPath } from '../../kube/cel/fieldpath.ts';
 import { child, fieldError, index, key } from './field.ts';
-import { validFieldPath } from './fieldpath.ts';
 import { schemaPropsLiteral, validationRuleLiteral } from './gostruct.ts';
 import { isObject } from './types.ts';
 
@@ -45,6 +59,8 @@ interface Walk {
   celErrors: FieldError[];
   /** Compile the rules (the schema is structural with valid defaults). */
   cel: boolean;
+  /** The estimated cost of every rule so far (times its cardinality), for the schema's budget. */
+  totalCost: number;
 }
 
 interface NodeOptions {
@@ -56,6 +72,8 @@ interface NodeOptions {
   uncorrelatable?: string;
   /** Whether `self` of this node is a resource root (the CRD root or an embedded resource). */
   resourceRoot: boolean;
+  /** How often the node can occur (the maxItems/maxProperties above it); undefined when unbounded. */
+  cardinality?: number;
 }
 
 function standardChecks(s: Json, path: string, o: NodeOptions, out: FieldError[]): void {
@@ -389,11 +407,25 @@ function ruleChecks(
   // Rules compile only where the schema at and below them is otherwise valid.
   if (!walk.cel || walk.schemaErrors.length > schemaErrorsBefore) return;
   const self = declType(s, o.resourceRoot);
+  // CELSchemaContext.MaxCardinality, or model.MaxCardinality of the node when a list or map above is unbounded
+  const cardinality = o.cardinality ?? maxCardinality(minSerializedSize(s, o.resourceRoot));
   list.forEach((rule, i) => {
     const at = index(base, i);
     const ruleText = str(rule.rule);
     if (!ruleText.trim()) return;
     const compiled = compileRule(ruleText, self);
+    if (!compiled.error && compiled.checked) {
+      const cost = multiplyCost(estimateCost(compiled.checked, self), cardinality);
+      if (cost > STATIC_ESTIMATED_COST_LIMIT) {
+        walk.celErrors.push(
+          fieldError.forbidden(
+            child(at, 'rule'),
+            costErrorMessage('estimated rule cost', cost, STATIC_ESTIMATED_COST_LIMIT),
+          ),
+        );
+      }
+      walk.totalCost += cost;
+    }
     if (compiled.error) {
       walk.celErrors.push(
         fieldError.invalid(child(at, 'rule'), validationRuleLiteral(rule), compiled.error),
@@ -406,6 +438,23 @@ function ruleChecks(
         walk.celErrors.push(
           fieldError.invalid(child(at, 'messageExpression'), validationRuleLiteral(rule), err),
         );
+      const checked = err ? undefined : compileExpression(messageExpression, self).checked;
+      if (checked) {
+        const cost = estimateCost(checked, self);
+        if (cost > STATIC_ESTIMATED_COST_LIMIT) {
+          walk.celErrors.push(
+            fieldError.forbidden(
+              child(at, 'messageExpression'),
+              costErrorMessage(
+                'estimated messageExpression cost',
+                cost,
+                STATIC_ESTIMATED_COST_LIMIT,
+              ),
+            ),
+          );
+        }
+        walk.totalCost += cost;
+      }
     }
     if (compiled.usesOldSelf && o.uncorrelatable !== undefined) {
       walk.celErrors.push(
@@ -417,6 +466,12 @@ function ruleChecks(
       );
     }
   });
+}
+
+/** The cardinality of a list's items or a map's values: unbounded unless both are bounded. */
+function times(cardinality: number | undefined, bound: unknown): number | undefined {
+  if (cardinality === undefined || typeof bound !== 'number') return undefined;
+  return multiplyCost(cardinality, Math.max(0, bound)) || 0;
 }
 
 function openAPISchema(s: Json | undefined, path: string, o: NodeOptions, walk: Walk): void {
@@ -459,7 +514,11 @@ function openAPISchema(s: Json | undefined, path: string, o: NodeOptions, walk: 
     openAPISchema(
       additional,
       child(path, 'additionalProperties'),
-      { ...sub, resourceRoot: additional?.['x-kubernetes-embedded-resource'] === true },
+      {
+        ...sub,
+        resourceRoot: additional?.['x-kubernetes-embedded-resource'] === true,
+        cardinality: times(o.cardinality, s.maxProperties),
+      },
       walk,
     );
   }
@@ -485,7 +544,10 @@ function openAPISchema(s: Json | undefined, path: string, o: NodeOptions, walk: 
   }
   const items = obj(s.items);
   if (items) {
-    let sub = childOptions({ resourceRoot: items['x-kubernetes-embedded-resource'] === true });
+    let sub = childOptions({
+      resourceRoot: items['x-kubernetes-embedded-resource'] === true,
+      cardinality: times(o.cardinality, s.maxItems),
+    });
     if (s['x-kubernetes-list-type'] !== 'map' && sub.uncorrelatable === undefined)
       sub = { ...sub, uncorrelatable: path };
     openAPISchema(items, child(path, 'items'), sub, walk);
@@ -499,7 +561,7 @@ function openAPISchema(s: Json | undefined, path: string, o: NodeOptions, walk: 
  * the rules that fail to compile (compiled only when `cel` is set).
  */
 export function validateOpenAPISchemaProps(root: Json, path: string, cel: boolean): FieldError[] {
-  const walk: Walk = { schemaErrors: [], celErrors: [], cel };
+  const walk: Walk = { schemaErrors: [], celErrors: [], cel, totalCost: 0 };
   openAPISchema(
     root,
     path,
@@ -509,9 +571,22 @@ export function validateOpenAPISchemaProps(root: Json, path: string, cel: boolea
       disallowDefaultsReason: '',
       insideResourceMeta: false,
       resourceRoot: true,
+      cardinality: 1,
     },
     walk,
   );
+  if (walk.totalCost > STATIC_ESTIMATED_CRD_COST_LIMIT) {
+    walk.celErrors.push(
+      fieldError.forbidden(
+        path,
+        costErrorMessage(
+          'x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema',
+          walk.totalCost,
+          STATIC_ESTIMATED_CRD_COST_LIMIT,
+        ),
+      ),
+    );
+  }
   return [...walk.schemaErrors, ...walk.celErrors];
 }
 

@@ -4,11 +4,13 @@
 // and passing the node's rules). Paths are kube's:
 // `...openAPIV3Schema.properties[spec].type`.
 import type { FieldError } from '../errors.ts';
-import { evaluateRulesAt } from './cel-rules.ts';
-import { child, fieldError, index, key, ROOT_FIELD } from './field.ts';
-import { compilePattern, validateOpenAPI } from './openapi.ts';
+import { evaluateRulesAt } from '../../kube/cel.ts';
+import { compileRegexp } from '../../kube/re2.ts';
+import type { StructuralSchema } from '../../kube/structural.ts';
+import { child, fieldError, index, key, ROOT_FIELD, ruleFieldErrors } from './field.ts';
+import { validateOpenAPI } from './openapi.ts';
 import { prunePaths } from './prune.ts';
-import { isObject, jsonEqual, type Schema } from './types.ts';
+import { isObject, jsonEqual } from './types.ts';
 
 type Json = Record<string, unknown>;
 
@@ -130,13 +132,14 @@ function valueValidation(
   }
   nestedValueValidation(obj(s.not), child(path, 'not'), false, out);
   if (typeof s.pattern === 'string' && s.pattern) {
-    const re = compilePattern(s.pattern);
+    // regexp.Compile: RE2, so lookaround and backreferences make the schema invalid.
+    const re = compileRegexp(s.pattern);
     if (re instanceof Error) {
       out.push(
         fieldError.invalid(
           child(path, 'pattern'),
           s.pattern,
-          `must be a valid regular expression, but isn't: error parsing regexp: ${re.message}`,
+          `must be a valid regular expression, but isn't: ${re.message}`,
         ),
       );
     }
@@ -308,7 +311,7 @@ function defaults(
 ): void {
   if (s.default !== undefined && !insideMeta) {
     const defaultPath = child(path, 'default');
-    const schema = s as Schema;
+    const schema = s as StructuralSchema;
     const errors = validateOpenAPI(s.default, schema).map((e) => underDefault(e, defaultPath));
     if (errors.length) out.push(...errors);
     else {
@@ -316,7 +319,7 @@ function defaults(
       if (!jsonEqual(pruned.value, s.default)) {
         out.push(fieldError.invalid(defaultPath, s.default, 'must not have unknown fields'));
       } else {
-        out.push(...evaluateRulesAt(defaultPath, s.default, schema));
+        out.push(...ruleFieldErrors(evaluateRulesAt(defaultPath, s.default, schema)));
       }
     }
   }

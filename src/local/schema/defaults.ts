@@ -3,14 +3,15 @@
 // the property is not nullable; defaults land only inside objects that exist
 // (a default object gets its own nested defaults too), and inside array items
 // and map values.
-import { isObject, mapValueSchema, type Schema } from './types.ts';
+import { mapValueSchema, type StructuralSchema } from '../../kube/structural.ts';
+import { isObject } from './types.ts';
 
-function isNonNullableNull(x: unknown, s: Schema | undefined): boolean {
+function isNonNullableNull(x: unknown, s: StructuralSchema | undefined): boolean {
   return x === null && !!s && !s.nullable;
 }
 
 /** Applies defaults in place. */
-export function applyDefaultsInPlace(x: unknown, s: Schema | undefined): void {
+export function applyDefaultsInPlace(x: unknown, s: StructuralSchema | undefined): void {
   if (!s) return;
   if (isObject(x)) {
     for (const [k, property] of Object.entries(s.properties ?? {})) {

@@ -5,7 +5,8 @@
 import type { FieldError } from '../errors.ts';
 import { child, fieldError, index, key } from './field.ts';
 import { dns1035LabelErrors, dns1123LabelErrors } from './names.ts';
-import { isObject, mapValueSchema, type Schema } from './types.ts';
+import { mapValueSchema, type StructuralSchema } from '../../kube/structural.ts';
+import { isObject } from './types.ts';
 
 function groupVersionError(apiVersion: string): string | undefined {
   if (apiVersion === 'v1' || apiVersion === '') return undefined;
@@ -85,7 +86,7 @@ function validateEmbeddedResource(path: string, x: Record<string, unknown>): Fie
 export function validateEmbedded(
   path: string,
   x: unknown,
-  s: Schema | undefined,
+  s: StructuralSchema | undefined,
   isRoot = true,
 ): FieldError[] {
   if (!s) return [];

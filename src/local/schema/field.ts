@@ -1,24 +1,12 @@
 // Field errors worded as k8s.io/apimachinery's field.Error renders them: the
 // type's label, the bad value as Go prints it, then the detail.
+import type { RuleViolation } from '../../kube/cel.ts';
 import type { FieldError } from '../errors.ts';
+
+export { child, index, key } from '../../kube/field-path.ts';
 
 /** How a nil field.Path prints: the path of errors about the object root. */
 export const ROOT_FIELD = '<nil>';
-
-/** field.Path.Child: `a.b`; an empty parent is the root. */
-export function child(path: string, name: string): string {
-  return path ? `${path}.${name}` : name;
-}
-
-/** field.Path.Index: `a[0]`. */
-export function index(path: string, i: number): string {
-  return `${path}[${i}]`;
-}
-
-/** field.Path.Key: `a[key]`, unquoted as kube prints map keys. */
-export function key(path: string, k: string): string {
-  return `${path}[${k}]`;
-}
 
 /** The field of an error: the root prints as `<nil>`. */
 export function fieldOf(path: string): string {
@@ -170,3 +158,19 @@ export const fieldError = {
     message: `Internal error: ${detail}`,
   }),
 };
+
+/** The field errors of failed CEL rules (fieldErrorForReason: the type a rule's `reason` asks for). */
+export function ruleFieldErrors(violations: readonly RuleViolation[]): FieldError[] {
+  return violations.map((v) => {
+    switch (v.type) {
+      case 'FieldValueForbidden':
+        return fieldError.forbidden(v.path, v.detail);
+      case 'FieldValueRequired':
+        return fieldError.required(v.path, v.detail);
+      case 'FieldValueDuplicate':
+        return fieldError.duplicate(v.path, v.value);
+      default:
+        return fieldError.invalid(v.path, v.value, v.detail);
+    }
+  });
+}

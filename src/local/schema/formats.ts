@@ -2,6 +2,7 @@
 // supported list); any other format is dropped before validation, as kube
 // does, so `format: int32` restricts nothing.
 import { isIP } from 'node:net';
+import { parseRequestURI } from '../../kube/go-url.ts';
 
 const HOSTNAME =
   /^([a-zA-Z0-9\p{S}\p{L}]((-?[a-zA-Z0-9\p{S}\p{L}]{0,62})?)|([a-zA-Z0-9\p{S}\p{L}](([a-zA-Z0-9-\p{S}\p{L}]{0,61}[a-zA-Z0-9\p{S}\p{L}])?)(\.)){1,}([a-zA-Z0-9\p{S}\p{L}])(-?[a-zA-Z0-9\p{S}\p{L}]){1,62})$/u;
@@ -52,17 +53,6 @@ function isCidr(s: string): boolean {
   return Number(bits) <= (family === 4 ? 32 : 128);
 }
 
-/** url.ParseRequestURI: an absolute URI or an absolute path. */
-function isRequestUri(s: string): boolean {
-  if (s.startsWith('/')) return !/\s/.test(s);
-  try {
-    const u = new URL(s);
-    return !!u.protocol && !/\s/.test(s);
-  } catch {
-    return false;
-  }
-}
-
 function isIsbn10(s: string): boolean {
   const d = s.replace(/[\s-]/g, '');
   if (!/^\d{9}[\dX]$/.test(d)) return false;
@@ -81,7 +71,8 @@ function isIsbn13(s: string): boolean {
 
 const CHECKS: Record<string, (s: string) => boolean> = {
   bsonobjectid: (s) => /^[0-9a-fA-F]{24}$/.test(s),
-  uri: isRequestUri,
+  // url.ParseRequestURI: an absolute URI or an absolute path
+  uri: (s) => !(parseRequestURI(s) instanceof Error),
   email: (s) => EMAIL.test(s),
   hostname: (s) => HOSTNAME.test(s) && s.length <= 255 && s.split('.').every((p) => p.length <= 63),
   ipv4: (s) => isIP(s) === 4 || (isIP(s) === 6 && s.includes('.')),

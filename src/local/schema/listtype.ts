@@ -3,7 +3,8 @@
 // once, with the key fields as the value (Go prints it as a map).
 import type { FieldError } from '../errors.ts';
 import { child, fieldError, goJson, index, key } from './field.ts';
-import { isObject, mapValueSchema, type Schema } from './types.ts';
+import { mapValueSchema, type StructuralSchema } from '../../kube/structural.ts';
+import { isObject } from './types.ts';
 
 const UNSPECIFIED = Symbol('unspecified key');
 
@@ -20,7 +21,7 @@ function secondOccurrences(values: unknown[]): number[] {
   return repeats;
 }
 
-function validateListMap(path: string, s: Schema, list: unknown[]): FieldError[] {
+function validateListMap(path: string, s: StructuralSchema, list: unknown[]): FieldError[] {
   const bad = list.findIndex((x) => x !== null && !isObject(x));
   if (bad >= 0) {
     return [
@@ -50,7 +51,7 @@ function validateListMap(path: string, s: Schema, list: unknown[]): FieldError[]
   return secondOccurrences(keys).map((i) => fieldError.duplicate(index(path, i), keys[i]));
 }
 
-function validateArray(path: string, s: Schema, list: unknown[]): FieldError[] {
+function validateArray(path: string, s: StructuralSchema, list: unknown[]): FieldError[] {
   const errors: FieldError[] = [];
   const listType = s['x-kubernetes-list-type'];
   if (listType === 'set') {
@@ -64,7 +65,7 @@ function validateArray(path: string, s: Schema, list: unknown[]): FieldError[] {
   return errors;
 }
 
-function validateValue(path: string, s: Schema, x: unknown): FieldError[] {
+function validateValue(path: string, s: StructuralSchema, x: unknown): FieldError[] {
   if (Array.isArray(x)) return validateArray(path, s, x);
   if (isObject(x)) return validateListSetsAndMaps(path, s, x);
   return [];
@@ -73,7 +74,7 @@ function validateValue(path: string, s: Schema, x: unknown): FieldError[] {
 /** Checks every list-type set and map under `obj` (field paths as field.Path prints them). */
 export function validateListSetsAndMaps(
   path: string,
-  s: Schema,
+  s: StructuralSchema,
   obj: Record<string, unknown>,
 ): FieldError[] {
   const errors: FieldError[] = [];

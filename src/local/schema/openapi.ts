@@ -5,7 +5,9 @@
 import type { FieldError } from '../errors.ts';
 import { fieldError, goFloat, goJson, goNumber, goQuote } from './field.ts';
 import { isSupportedFormat, matchesFormat } from './formats.ts';
-import { isObject, jsonEqual, mapValueSchema, type Schema } from './types.ts';
+import { compileRegexp } from '../../kube/re2.ts';
+import { mapValueSchema, type StructuralSchema } from '../../kube/structural.ts';
+import { isObject, jsonEqual } from './types.ts';
 
 type Kind = 'string' | 'int' | 'float' | 'bool' | 'array' | 'object';
 
@@ -37,7 +39,7 @@ function subject(name: string): string {
   return `${name} in body`;
 }
 
-function typesOf(s: Schema): string[] {
+function typesOf(s: StructuralSchema): string[] {
   if (s['x-kubernetes-int-or-string']) return ['integer', 'string'];
   return s.type ? [s.type] : [];
 }
@@ -50,7 +52,7 @@ function invalidType(name: string, typeName: string, value: string): FieldError 
   );
 }
 
-function validateType(data: unknown, s: Schema, name: string): FieldError[] {
+function validateType(data: unknown, s: StructuralSchema, name: string): FieldError[] {
   const types = typesOf(s);
   const format = isSupportedFormat(s.format) ? s.format : '';
   if (types.length === 0 && !format) return [];
@@ -75,27 +77,7 @@ function validateType(data: unknown, s: Schema, name: string): FieldError[] {
   return [];
 }
 
-const patterns = new Map<string, RegExp | Error>();
-
-/** Compiles a Go (RE2) pattern as a JS RegExp: unicode mode first, then legacy for `\-` and the like. */
-export function compilePattern(pattern: string): RegExp | Error {
-  let re = patterns.get(pattern);
-  if (!re) {
-    try {
-      re = new RegExp(pattern, 'u');
-    } catch {
-      try {
-        re = new RegExp(pattern);
-      } catch (e) {
-        re = e as Error;
-      }
-    }
-    patterns.set(pattern, re);
-  }
-  return re;
-}
-
-function validateString(data: string, s: Schema, name: string): FieldError[] {
+function validateString(data: string, s: StructuralSchema, name: string): FieldError[] {
   const length = [...data].length;
   if (s.maxLength !== undefined && length > s.maxLength) {
     return [fieldError.tooLong(fieldPath(name), s.maxLength)];
@@ -110,7 +92,8 @@ function validateString(data: string, s: Schema, name: string): FieldError[] {
     ];
   }
   if (s.pattern) {
-    const re = compilePattern(s.pattern);
+    // kube-openapi compiles the pattern with Go's regexp: RE2.
+    const re = compileRegexp(s.pattern);
     if (re instanceof Error) {
       const detail = `${s.pattern}, but pattern is invalid: ${re.message}`;
       return [
@@ -126,7 +109,7 @@ function validateString(data: string, s: Schema, name: string): FieldError[] {
   return [];
 }
 
-function validateFormat(data: string, s: Schema, name: string): FieldError[] {
+function validateFormat(data: string, s: StructuralSchema, name: string): FieldError[] {
   if (!isSupportedFormat(s.format) || matchesFormat(s.format, data)) return [];
   return [
     fieldError.typeInvalid(
@@ -148,7 +131,7 @@ function isJsonInteger(f: number): boolean {
   return f === g || Math.abs(f - g) < 1e-9 * Math.max(1, Math.abs(f));
 }
 
-function validateNumber(data: number, s: Schema, name: string): FieldError[] {
+function validateNumber(data: number, s: StructuralSchema, name: string): FieldError[] {
   const errors: FieldError[] = [];
   const integer = Number.isInteger(data);
   const path = fieldPath(name);
@@ -202,7 +185,7 @@ function validateNumber(data: number, s: Schema, name: string): FieldError[] {
   return errors;
 }
 
-function validateArray(data: unknown[], s: Schema, name: string): FieldError[] {
+function validateArray(data: unknown[], s: StructuralSchema, name: string): FieldError[] {
   const errors: FieldError[] = [];
   if (s.items) {
     data.forEach((item, i) => errors.push(...validateNode(item, s.items!, `${name}[${i}]`)));
@@ -226,7 +209,7 @@ function enumValue(v: unknown): string {
   return typeof v === 'string' ? v : goJson(v);
 }
 
-function validateEnum(data: unknown, s: Schema, name: string): FieldError[] {
+function validateEnum(data: unknown, s: StructuralSchema, name: string): FieldError[] {
   if (!s.enum?.length) return [];
   if (data !== null && data !== undefined && s.enum.some((e) => e !== null && jsonEqual(e, data))) {
     return [];
@@ -234,7 +217,11 @@ function validateEnum(data: unknown, s: Schema, name: string): FieldError[] {
   return [fieldError.notSupported(fieldPath(name), data ?? null, s.enum.map(enumValue))];
 }
 
-function validateObject(data: Record<string, unknown>, s: Schema, name: string): FieldError[] {
+function validateObject(
+  data: Record<string, unknown>,
+  s: StructuralSchema,
+  name: string,
+): FieldError[] {
   const keys = Object.keys(data);
   if (s.minProperties !== undefined && keys.length < s.minProperties) {
     return [
@@ -280,7 +267,7 @@ function validateObject(data: Record<string, unknown>, s: Schema, name: string):
 }
 
 /** One value against one schema node, validators in kube-openapi's order. */
-function validateNode(data: unknown, s: Schema, name: string): FieldError[] {
+function validateNode(data: unknown, s: StructuralSchema, name: string): FieldError[] {
   if (data === null || data === undefined) {
     return [...validateType(data, s, name), ...validateEnum(data, s, name)];
   }
@@ -299,6 +286,6 @@ function validateNode(data: unknown, s: Schema, name: string): FieldError[] {
  * Validates `value` (a whole object, or any value when `path` names where it
  * sits) against the schema, errors in the order kube-openapi finds them.
  */
-export function validateOpenAPI(value: unknown, schema: Schema, path = ''): FieldError[] {
+export function validateOpenAPI(value: unknown, schema: StructuralSchema, path = ''): FieldError[] {
   return validateNode(value, schema, path);
 }

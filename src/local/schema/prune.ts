@@ -5,7 +5,8 @@
 // resource (and of embedded resources) are never pruned; metadata is coerced
 // to ObjectMeta instead, which drops and reports only the fields ObjectMeta
 // does not have.
-import { isObject, mapValueSchema, type Schema } from './types.ts';
+import { mapValueSchema, type StructuralSchema } from '../../kube/structural.ts';
+import { isObject } from './types.ts';
 import {
   MANAGED_FIELDS_ENTRY_FIELDS,
   OBJECT_META_FIELDS,
@@ -25,7 +26,7 @@ function join(parent: string, k: string): string {
 /** Prunes `x` in place along `s` (undefined: nothing is specified here). */
 function prune(
   x: unknown,
-  s: Schema | undefined,
+  s: StructuralSchema | undefined,
   path: string,
   walk: Walk,
   embedded: boolean,
@@ -60,7 +61,7 @@ function prune(
 }
 
 /** Under x-kubernetes-preserve-unknown-fields: keep unknown fields, prune inside known ones. */
-function skipPrune(x: unknown, s: Schema | undefined, path: string, walk: Walk): void {
+function skipPrune(x: unknown, s: StructuralSchema | undefined, path: string, walk: Walk): void {
   if (!s) return;
   if (isObject(x)) {
     for (const k of Object.keys(x)) {
@@ -83,7 +84,7 @@ function skipPrune(x: unknown, s: Schema | undefined, path: string, walk: Walk):
  */
 export function prunePaths(
   value: unknown,
-  schema: Schema,
+  schema: StructuralSchema,
   isResourceRoot = true,
 ): { value: unknown; unknownFields: string[] } {
   const copy = structuredClone(value);
@@ -126,7 +127,11 @@ export function coerceObjectMeta(metadata: unknown, prefix: string): string[] {
 }
 
 /** Coerces the metadata of every embedded resource below the root (in place). */
-export function coerceEmbeddedMeta(x: unknown, s: Schema | undefined, path: string): string[] {
+export function coerceEmbeddedMeta(
+  x: unknown,
+  s: StructuralSchema | undefined,
+  path: string,
+): string[] {
   if (!s) return [];
   const dropped: string[] = [];
   if (isObject(x)) {
@@ -147,13 +152,13 @@ export function coerceEmbeddedMeta(x: unknown, s: Schema | undefined, path: stri
   return dropped;
 }
 
-function fieldSchema(k: string, s: Schema | undefined): Schema | undefined {
+function fieldSchema(k: string, s: StructuralSchema | undefined): StructuralSchema | undefined {
   if (!s) return undefined;
   return s.properties?.[k] ?? mapValueSchema(s);
 }
 
 /** Removes nulls of fields that are neither nullable nor defaulted (in place). */
-export function pruneNonNullableNulls(x: unknown, s: Schema | undefined): void {
+export function pruneNonNullableNulls(x: unknown, s: StructuralSchema | undefined): void {
   if (isObject(x)) {
     for (const k of Object.keys(x)) {
       const child = fieldSchema(k, s);

@@ -1,8 +1,7 @@
 // The `fieldPath` of a validation rule: a JSON path of field and map
 // accessors (`.spec.port`, `.labels['a.b']`) relative to the rule's node.
 // ValidFieldPath's checks and error texts, and its field.Path rendering.
-import type { Schema } from './types.ts';
-import { mapValueSchema } from './types.ts';
+import { mapValueSchema, type StructuralSchema } from '../structural.ts';
 
 const ESCAPES: Record<string, string> = {
   a: '\x07',
@@ -52,12 +51,12 @@ function tokens(path: string): string[] {
  * Validates a rule's fieldPath against the node's schema. Returns the path as
  * field.Path prints it (`spec.port`, `labels[a.b]`), or throws with kube's reason.
  */
-export function validFieldPath(path: string, schema: Schema): string {
-  let s: Schema | undefined = schema;
+export function validFieldPath(path: string, schema: StructuralSchema): string {
+  let s: StructuralSchema | undefined = schema;
   let out = '';
   const append = (name: string) => {
     if (s?.properties) {
-      const next: Schema | undefined = s.properties[name];
+      const next: StructuralSchema | undefined = s.properties[name];
       out = out ? `${out}.${name}` : name;
       if (!next) throw new Error('does not refer to a valid field');
       s = next;
@@ -93,7 +92,7 @@ export function validFieldPath(path: string, schema: Schema): string {
 }
 
 /** The fieldPath as the error path suffix, or undefined when it does not resolve. */
-export function normalizeFieldPath(path: string, schema: Schema): string | undefined {
+export function normalizeFieldPath(path: string, schema: StructuralSchema): string | undefined {
   try {
     return validFieldPath(path, schema) || undefined;
   } catch {

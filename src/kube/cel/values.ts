@@ -1,10 +1,13 @@
-// JSON values as CEL sees them under a structural schema: integers become
-// CEL ints, object properties are reached by their escaped names
-// (`foo-bar` is `foo__dash__bar`), and at a resource root only apiVersion,
-// kind, metadata.name and metadata.generateName are visible besides the
-// declared properties.
+// JSON values as CEL sees them under a structural schema (apiextensions'
+// UnstructuredToVal): integers become CEL ints, strings of format date and
+// date-time timestamps, duration durations and byte bytes; object properties
+// are reached by their escaped names (`foo-bar` is `foo__dash__bar`), and at a
+// resource root only apiVersion, kind, metadata.name and metadata.generateName
+// are visible besides the declared properties.
 import type { CelInput } from '@bufbuild/cel';
-import { isObject, mapValueSchema, type Schema } from './types.ts';
+import { isObject } from '../json.ts';
+import { mapValueSchema, type StructuralSchema } from '../structural.ts';
+import { convert } from './env.ts';
 
 const RESERVED = new Set([
   'true',
@@ -42,11 +45,27 @@ export function escapeProperty(name: string): string | undefined {
 }
 
 /** Whether the node is an object with declared fields (a CEL object type, not a map). */
-export function isObjectType(s: Schema | undefined): boolean {
+export function isObjectType(s: StructuralSchema | undefined): boolean {
   return !!s && (s.type === 'object' || !s.type) && !!s.properties;
 }
 
-function scalar(value: string | number | boolean, s: Schema | undefined): CelInput {
+function formatted(value: string, format: string | undefined): CelInput {
+  switch (format) {
+    case 'date':
+      return convert('timestamp', `${value}T00:00:00Z`);
+    case 'date-time':
+      return convert('timestamp', value);
+    case 'duration':
+      return convert('duration', value);
+    case 'byte':
+      return new Uint8Array(Buffer.from(value, 'base64'));
+    default:
+      return value;
+  }
+}
+
+function scalar(value: string | number | boolean, s: StructuralSchema | undefined): CelInput {
+  if (typeof value === 'string') return s?.type === 'string' ? formatted(value, s.format) : value;
   if (typeof value !== 'number') return value;
   if (s?.type === 'number') return value;
   return Number.isInteger(value) ? BigInt(value) : value;
@@ -55,7 +74,7 @@ function scalar(value: string | number | boolean, s: Schema | undefined): CelInp
 /** Converts a value for a rule on a node of schema `s`. */
 export function toCelValue(
   value: unknown,
-  s: Schema | undefined,
+  s: StructuralSchema | undefined,
   isResourceRoot = false,
 ): CelInput {
   if (value === null || value === undefined) return null;
