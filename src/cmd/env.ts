@@ -1,6 +1,7 @@
 // The operator's environment, read once at start-up into one typed object.
 // Nothing deeper than cmd/ reads process.env.
 import { PROVISIONED_REGISTRY_SECRET_NAME, REGISTRY_PULL_HOST } from '../api/v1alpha1/defaults.ts';
+import { isDNS1123Subdomain, isWildcardDNS1123Subdomain } from '../kube/names.ts';
 import type { OperatorConfig, ReadinessMode } from '../operator/config.ts';
 
 export type OperatorEnv = OperatorConfig;
@@ -8,7 +9,11 @@ export type OperatorEnv = OperatorConfig;
 export type EnvResult =
   { ok: true; env: OperatorEnv; warnings: string[] } | { ok: false; error: string };
 
-const DNS_SUBDOMAIN = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** A DNS name an Ingress rule can carry as its host: a subdomain, or a wildcard one. */
+function isIngressHost(host: string): boolean {
+  const problems = host.includes('*') ? isWildcardDNS1123Subdomain(host) : isDNS1123Subdomain(host);
+  return problems.length === 0;
+}
 
 /** Trims, lower-cases and strips a scheme, a path and a trailing dot: `https://MCP.Example.com/x` → `mcp.example.com`. */
 export function normalizeHost(raw: string): string {
@@ -34,7 +39,7 @@ export function parseOperatorEnv(source: Record<string, string | undefined>): En
 
   const defaultIngressHost = normalizeHost(get('MCP_DEFAULT_INGRESS_HOST'));
   const hostWithoutPort = defaultIngressHost.replace(/:\d+$/, '');
-  if (defaultIngressHost && !DNS_SUBDOMAIN.test(hostWithoutPort)) {
+  if (defaultIngressHost && !isIngressHost(hostWithoutPort)) {
     return {
       ok: false,
       error: `MCP_DEFAULT_INGRESS_HOST=${JSON.stringify(source.MCP_DEFAULT_INGRESS_HOST)} is not a DNS name; set it to a host such as mcp.example.com, or leave it empty`,

@@ -4,6 +4,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { TransportError } from './errors.ts';
 import { KubeHttp } from './http.ts';
+import { isObject } from './json.ts';
 import { KubeConfigError } from './kubeconfig.ts';
 import { listQuery, resourcePath, watchQuery, withQuery, writeQuery } from './paths.ts';
 import type {
@@ -41,9 +42,6 @@ export const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
   strategic: 'application/strategic-merge-patch+json',
 };
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
 export function createKubeClient(kc: KubeConfig, options: KubeClientOptions = {}): KubePort {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new KubeConfigError('the kubeconfig has no current cluster');
@@ -53,7 +51,7 @@ export function createKubeClient(kc: KubeConfig, options: KubeClientOptions = {}
   });
 
   const object = <T extends KubeObject>(resource: ResourceRef, value: unknown): T => {
-    if (!isRecord(value) || !isRecord(value.metadata)) {
+    if (!isObject(value) || !isObject(value.metadata)) {
       throw new TransportError('the server answered with something that is not an object');
     }
     return withTypeMeta(resource, value as T);
@@ -76,10 +74,10 @@ export function createKubeClient(kc: KubeConfig, options: KubeClientOptions = {}
     async list<T extends KubeObject>(resource: ResourceRef, opts: ListOptions = {}) {
       const path = resourcePath(resource, collectionNamespace(resource, opts.namespace));
       const body = await http.json({ method: 'GET', path: withQuery(path, listQuery(opts)) });
-      if (!isRecord(body) || !Array.isArray(body.items)) {
+      if (!isObject(body) || !Array.isArray(body.items)) {
         throw new TransportError(`GET ${path}: the answer is not a list`);
       }
-      const metadata = isRecord(body.metadata) ? body.metadata : {};
+      const metadata = isObject(body.metadata) ? body.metadata : {};
       const result: ListResult<T> = {
         items: body.items.map((item) => object<T>(resource, item)),
         resourceVersion:
@@ -174,7 +172,7 @@ export function createKubeClient(kc: KubeConfig, options: KubeClientOptions = {}
       });
       // Server-side apply needs apiVersion and kind in the body; the port knows them.
       const body =
-        type === 'apply' && isRecord(patchBody)
+        type === 'apply' && isObject(patchBody)
           ? withTypeMeta(resource, patchBody as KubeObject)
           : patchBody;
       return object<T>(

@@ -2,6 +2,7 @@
 // the OpenAPI `uri` format and CEL's url() library, which kube-apiserver
 // implements with them. WHATWG URL parsing (node's URL) normalizes and
 // accepts differently, so the Go algorithm is written out here.
+import { goQuote } from './go-format.ts';
 
 export interface GoURL {
   scheme: string;
@@ -54,17 +55,15 @@ function unescape(s: string, mode: Mode): string {
     if (c === 0x25) {
       const hex = s.slice(i + 1, i + 3);
       if (i + 2 >= bytes.length || !isHex(hex[0]) || !isHex(hex[1])) {
-        throw new URLError(`invalid URL escape ${JSON.stringify(s.slice(i, i + 3))}`);
+        throw new URLError(`invalid URL escape ${goQuote(s.slice(i, i + 3))}`);
       }
       if (mode === 'host' && parseInt(hex[0]!, 16) < 8 && hex !== '25') {
-        throw new URLError(`invalid URL escape ${JSON.stringify(s.slice(i, i + 3))}`);
+        throw new URLError(`invalid URL escape ${goQuote(s.slice(i, i + 3))}`);
       }
       i += 3;
     } else {
       if ((mode === 'host' || mode === 'zone') && c < 0x80 && shouldEscape(c, mode)) {
-        throw new URLError(
-          `invalid character ${JSON.stringify(String.fromCharCode(c))} in host name`,
-        );
+        throw new URLError(`invalid character ${goQuote(String.fromCharCode(c))} in host name`);
       }
       i++;
     }
@@ -121,7 +120,7 @@ function parseHost(host: string): string {
     if (i < 0) throw new URLError("missing ']' in host");
     const colonPort = host.slice(i + 1);
     if (!validOptionalPort(colonPort)) {
-      throw new URLError(`invalid port ${JSON.stringify(colonPort)} after host`);
+      throw new URLError(`invalid port ${goQuote(colonPort)} after host`);
     }
     const zone = host.slice(0, i).indexOf('%25');
     if (zone >= 0) {
@@ -134,7 +133,7 @@ function parseHost(host: string): string {
   } else {
     const i = host.lastIndexOf(':');
     if (i >= 0 && !validOptionalPort(host.slice(i))) {
-      throw new URLError(`invalid port ${JSON.stringify(host.slice(i))} after host`);
+      throw new URLError(`invalid port ${goQuote(host.slice(i))} after host`);
     }
   }
   return unescape(host, 'host');
@@ -202,7 +201,7 @@ function wrap(raw: string, f: () => GoURL): GoURL | Error {
   try {
     return f();
   } catch (e) {
-    if (e instanceof URLError) return new Error(`parse ${JSON.stringify(raw)}: ${e.message}`);
+    if (e instanceof URLError) return new Error(`parse ${goQuote(raw)}: ${e.message}`);
     throw e;
   }
 }

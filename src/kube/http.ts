@@ -7,6 +7,7 @@ import { IsomorphicFetchHttpLibrary, RequestContext } from '@kubernetes/client-n
 import type { KubeConfig, ResponseContext } from '@kubernetes/client-node';
 import { errorFromStatus, KubeApiError, TransportError } from './errors.ts';
 import type { ApiStatus } from './errors.ts';
+import { isObject } from './json.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -25,9 +26,6 @@ export interface HttpOptions {
 }
 
 type Dispatcher = ReturnType<RequestContext['getDispatcher']>;
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export class KubeHttp {
   readonly #kc: KubeConfig;
@@ -178,7 +176,7 @@ export function errorFromResponse(
   let status: ApiStatus = { code };
   try {
     const body = JSON.parse(text) as unknown;
-    if (isRecord(body) && body.kind === 'Status')
+    if (isObject(body) && body.kind === 'Status')
       status = { ...(body as unknown as ApiStatus), code };
   } catch {
     // Not a Status (a proxy's HTML page, say): keep a short excerpt as the message.

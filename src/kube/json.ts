@@ -7,6 +7,11 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The value if it is a JSON object, else undefined: `asObject(o.spec)?.replicas`. */
+export function asObject(value: unknown): JsonObject | undefined {
+  return isObject(value) ? value : undefined;
+}
+
 /** A deep copy of a JSON value (undefined stays undefined). */
 export function clone<T>(value: T): T {
   if (Array.isArray(value)) return value.map((item: unknown) => clone(item)) as T;

@@ -13,7 +13,7 @@ import {
   multiplyCost,
 } from './cel/cost.ts';
 import { compileRegexp } from './re2.ts';
-import type { StructuralSchema } from './structural.ts';
+import { mapValueSchema, type StructuralSchema } from './structural.ts';
 
 const ALLOWED_KEYS = new Set([
   'type',
@@ -138,14 +138,9 @@ export function structuralSchemaProblems(root: StructuralSchema): string[] {
     const bounded = (bound: number | undefined) =>
       cardinality === undefined || bound === undefined ? undefined : cardinality * bound;
     if (node.items) walk(node.items, `${path}.items`, false, ruled, bounded(node.maxItems));
-    if (typeof node.additionalProperties === 'object') {
-      walk(
-        node.additionalProperties,
-        `${path}.additionalProperties`,
-        false,
-        ruled,
-        bounded(node.maxProperties),
-      );
+    const values = mapValueSchema(node);
+    if (values) {
+      walk(values, `${path}.additionalProperties`, false, ruled, bounded(node.maxProperties));
     }
   };
   walk(root, 'openAPIV3Schema', true, false, 1);

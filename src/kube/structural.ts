@@ -1,5 +1,6 @@
 // The structural OpenAPI v3 schema of a custom resource: one type for the
 // API's CRD, its validation, the CEL environment and the local control plane.
+import { asObject } from './json.ts';
 
 /** An x-kubernetes-validations entry, with every field apiextensions.k8s.io/v1 ValidationRule has. */
 export interface ValidationRule {
@@ -46,6 +47,5 @@ export interface StructuralSchema {
 
 /** The schema of an additionalProperties map's values, if it is a schema. */
 export function mapValueSchema(s: StructuralSchema): StructuralSchema | undefined {
-  const value = s.additionalProperties;
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
+  return asObject(s.additionalProperties);
 }

@@ -3,11 +3,9 @@
 // newline-delimited JSON stream.
 import { errorFromStatus, TransportError } from './errors.ts';
 import type { ApiStatus } from './errors.ts';
+import { asObject, isObject } from './json.ts';
 import type { KubeObject, ResourceRef, WatchEvent, WatchHandle } from './port.ts';
 import { withTypeMeta } from './targets.ts';
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * A port event for a wire event; undefined for a type this client does not
@@ -17,7 +15,7 @@ export function decodeWatchEvent<T extends KubeObject>(
   resource: ResourceRef,
   raw: unknown,
 ): WatchEvent<T> | undefined {
-  if (!isRecord(raw) || typeof raw.type !== 'string' || !isRecord(raw.object)) {
+  if (!isObject(raw) || typeof raw.type !== 'string' || !isObject(raw.object)) {
     throw new TransportError('a watch event without a type or an object');
   }
   const object = raw.object;
@@ -25,11 +23,11 @@ export function decodeWatchEvent<T extends KubeObject>(
     case 'ADDED':
     case 'MODIFIED':
     case 'DELETED':
-      if (!isRecord(object.metadata))
+      if (!isObject(object.metadata))
         throw new TransportError('a watch event object without metadata');
       return { type: raw.type, object: withTypeMeta(resource, object as T) };
     case 'BOOKMARK': {
-      const rv = isRecord(object.metadata) ? object.metadata.resourceVersion : undefined;
+      const rv = asObject(object.metadata)?.resourceVersion;
       return { type: 'BOOKMARK', resourceVersion: typeof rv === 'string' ? rv : '' };
     }
     case 'ERROR': {

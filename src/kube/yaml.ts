@@ -26,6 +26,7 @@ import {
   visit,
 } from 'yaml';
 import type { Scalar, YAMLMap } from 'yaml';
+import { goFloat32, goQuote } from './go-format.ts';
 
 const TAG_PREFIX = 'tag:yaml.org,2002:';
 
@@ -162,16 +163,7 @@ function formatFloatKey(v: number): string {
   if (Number.isNaN(v)) return '.nan';
   if (v === Infinity) return '.inf';
   if (v === -Infinity) return '-.inf';
-  const f = Math.fround(v);
-  if (f === 0) return Object.is(f, -0) ? '-0' : '0';
-  let p = 1;
-  while (p < 9 && Math.fround(Number(f.toPrecision(p))) !== f) p++;
-  const [mantissa, exponent] = f.toExponential(p - 1).split('e') as [string, string];
-  const exp = Number(exponent);
-  if (exp < -4 || exp >= 6) {
-    return `${mantissa}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  }
-  return String(Number(f.toPrecision(p)));
+  return goFloat32(v);
 }
 
 /** sigs.k8s.io/yaml's conversion of a decoded map key to a JSON object key. */
@@ -305,7 +297,7 @@ class Decoder {
       }
       // go-yaml v2 lets the last one win; a duplicate is almost always a
       // mistake, so it is refused in the words of go-yaml's strict mode.
-      if (seen.has(key)) this.fail(pair.key, `key ${JSON.stringify(key)} already set in map`);
+      if (seen.has(key)) this.fail(pair.key, `key ${goQuote(key)} already set in map`);
       seen.add(key);
       Object.defineProperty(out, key, {
         value: this.value(pair.value),

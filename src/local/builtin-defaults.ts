@@ -3,6 +3,7 @@
 // with the live one must not mistake these server-filled fields for drift.
 import { deepEqual, isObject } from '../kube/json.ts';
 import type { FieldError } from './errors.ts';
+import { badValue } from './schema/field.ts';
 import type { KubeObject } from './types.ts';
 
 type Json = Record<string, unknown>;
@@ -145,7 +146,7 @@ export function validateBuiltin(object: KubeObject, old: KubeObject | undefined)
           errors.push({
             type: 'FieldValueInvalid',
             field: `spec.${field}`,
-            message: `Invalid value: ${JSON.stringify(value)}: must be a MicroTime in RFC 3339 format with microseconds (2006-01-02T15:04:05.000000Z07:00)`,
+            message: `Invalid value: ${badValue(value)}: must be a MicroTime in RFC 3339 format with microseconds (2006-01-02T15:04:05.000000Z07:00)`,
           });
         }
       }
@@ -189,7 +190,7 @@ export function validateBuiltin(object: KubeObject, old: KubeObject | undefined)
         errors.push({
           type: 'FieldValueInvalid',
           field: 'spec.clusterIPs[0]',
-          message: `Invalid value: ${JSON.stringify(spec.clusterIP)}: may not change once set`,
+          message: `Invalid value: ${badValue(spec.clusterIP)}: may not change once set`,
         });
       }
       break;
@@ -214,7 +215,7 @@ export function validateBuiltin(object: KubeObject, old: KubeObject | undefined)
                 : {
                     type: 'FieldValueNotSupported',
                     field: `${field}.pathType`,
-                    message: `Unsupported value: ${JSON.stringify(path.pathType)}: supported values: "Exact", "ImplementationSpecific", "Prefix"`,
+                    message: `Unsupported value: ${badValue(path.pathType)}: supported values: "Exact", "ImplementationSpecific", "Prefix"`,
                   },
             );
           }
@@ -222,7 +223,7 @@ export function validateBuiltin(object: KubeObject, old: KubeObject | undefined)
             errors.push({
               type: 'FieldValueInvalid',
               field: `${field}.path`,
-              message: `Invalid value: ${JSON.stringify(path.path)}: must be an absolute path`,
+              message: `Invalid value: ${badValue(path.path)}: must be an absolute path`,
             });
           }
         });

@@ -4,6 +4,7 @@
 import type { Store } from './store.ts';
 import type { KubeObject, ResourceType } from './types.ts';
 import { rfc3339 } from './metadata.ts';
+import { deepEqual, isObject } from '../kube/json.ts';
 
 /** IngressClasses with this annotation set to "true" get a load-balancer address. */
 export const SIMULATED_CLASS_ANNOTATION = 'local.mcpruntime.org/simulated';
@@ -20,8 +21,6 @@ export interface ControllerOptions {
 type DeploymentFate = { kind: 'hold' } | { kind: 'fail'; reason: string; message: string };
 
 const key = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export class SimulatedControllers {
   readonly #store: Store;
@@ -113,11 +112,11 @@ export class SimulatedControllers {
   }
 
   #deploymentStatus(d: KubeObject): Record<string, unknown> {
-    const spec = isRecord(d.spec) ? d.spec : {};
+    const spec = isObject(d.spec) ? d.spec : {};
     const replicas = typeof spec.replicas === 'number' ? spec.replicas : 1;
     const fate = this.#fates.get(key(d.metadata.namespace, d.metadata.name!));
     const previous =
-      isRecord(d.status) && Array.isArray(d.status.conditions)
+      isObject(d.status) && Array.isArray(d.status.conditions)
         ? (d.status.conditions as Record<string, unknown>[])
         : [];
     const time = rfc3339(new Date());
@@ -211,7 +210,7 @@ export class SimulatedControllers {
 
   #scheduleIngress(ing: KubeObject) {
     if (!this.options.ingresses || ing.metadata.deletionTimestamp) return;
-    const className = isRecord(ing.spec) ? ing.spec.ingressClassName : undefined;
+    const className = isObject(ing.spec) ? ing.spec.ingressClassName : undefined;
     if (typeof className !== 'string') return;
     const cls = this.#store.tryGet(
       this.#type('networking.k8s.io', 'ingressclasses'),
@@ -230,18 +229,16 @@ export class SimulatedControllers {
   }
 }
 
+/** Status equality that ignores when conditions last changed. */
 function sameStatus(a: unknown, b: unknown): boolean {
-  const strip = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(strip);
-    if (isRecord(v)) {
-      return Object.fromEntries(
-        Object.entries(v)
-          .filter(([k]) => k !== 'lastUpdateTime' && k !== 'lastTransitionTime')
-          .sort(([x], [y]) => (x < y ? -1 : 1))
-          .map(([k, x]) => [k, strip(x)]),
-      );
-    }
-    return v;
+  const withoutTimes = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(withoutTimes);
+    if (!isObject(v)) return v;
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => k !== 'lastUpdateTime' && k !== 'lastTransitionTime')
+        .map(([k, x]) => [k, withoutTimes(x)]),
+    );
   };
-  return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
+  return deepEqual(withoutTimes(a), withoutTimes(b));
 }

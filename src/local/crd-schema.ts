@@ -19,7 +19,7 @@ import {
   pruneNonNullableNulls,
   prunePaths,
 } from './schema/prune.ts';
-import { isObject } from './schema/types.ts';
+import { clone, isObject } from '../kube/json.ts';
 
 export interface SchemaOutcome {
   /** Pruned and defaulted. */
@@ -76,7 +76,7 @@ export function pruneUnknownFields(
 
 /** A copy with the schema's defaults applied (inside objects that exist, array items, map values). */
 export function applySchemaDefaults(value: unknown, schema: StructuralSchema): unknown {
-  const copy = structuredClone(value);
+  const copy = clone(value);
   applyDefaultsInPlace(copy, schema);
   return copy;
 }
@@ -92,7 +92,7 @@ function decode(
   schema: StructuralSchema,
 ): { object: KubeObject; unknownFields: string[] } {
   const s = schema;
-  const copy = structuredClone(obj);
+  const copy = clone(obj);
   const unknownFields = coerceObjectMeta(copy.metadata, 'metadata');
   const pruned = prunePaths(copy, s);
   const object = pruned.value as KubeObject;

@@ -14,8 +14,8 @@ import { child, fieldError, index, key } from './schema/field.ts';
 import { stringsLiteral, versionsLiteral, type InternalVersion } from './schema/gostruct.ts';
 import { validateOpenAPISchemaProps, validateRootForStatus } from './schema/crd-openapi.ts';
 import { validateDefaults, validateStructural } from './schema/crd-structural.ts';
-import { dns1035LabelErrors, dns1123SubdomainErrors } from './schema/names.ts';
-import { isObject, jsonEqual } from './schema/types.ts';
+import { isDNS1035Label, isDNS1123Subdomain } from '../kube/names.ts';
+import { asObject, clone, deepEqual } from '../kube/json.ts';
 
 type Json = Record<string, unknown>;
 
@@ -31,10 +31,6 @@ const PRINTER_COLUMN_FORMATS = [
   'password',
 ];
 const APPROVAL_ANNOTATION = 'api-approved.kubernetes.io';
-
-function obj(v: unknown): Json | undefined {
-  return isObject(v) ? v : undefined;
-}
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
@@ -61,18 +57,20 @@ interface InternalCRD {
 }
 
 function allIdentical(values: unknown[], present: (v: unknown) => boolean): boolean {
-  return values.length > 0 && values.every((v) => present(v) && jsonEqual(v, values[0]));
+  return values.length > 0 && values.every((v) => present(v) && deepEqual(v, values[0]));
 }
 
 function internalize(crd: KubeObject): InternalCRD {
-  const spec = obj(crd.spec) ?? {};
-  const names = { ...(obj(spec.names) ?? {}) };
+  const spec = asObject(crd.spec) ?? {};
+  const names = { ...(asObject(spec.names) ?? {}) };
   const kind = str(names.kind);
   if (!str(names.singular)) names.singular = kind.toLowerCase();
   if (!str(names.listKind) && kind) names.listKind = `${kind}List`;
-  const raw = Array.isArray(spec.versions) ? spec.versions.map((v) => obj(v) ?? {}) : undefined;
-  const schemas = (raw ?? []).map((v) => obj(v.schema));
-  const subresources = (raw ?? []).map((v) => obj(v.subresources));
+  const raw = Array.isArray(spec.versions)
+    ? spec.versions.map((v) => asObject(v) ?? {})
+    : undefined;
+  const schemas = (raw ?? []).map((v) => asObject(v.schema));
+  const subresources = (raw ?? []).map((v) => asObject(v.subresources));
   const columns = (raw ?? []).map((v) =>
     Array.isArray(v.additionalPrinterColumns) ? v.additionalPrinterColumns : undefined,
   );
@@ -90,16 +88,16 @@ function internalize(crd: KubeObject): InternalCRD {
   const storage = firstStorage ? [str(firstStorage.name)] : [];
   return {
     name: str(crd.metadata?.name),
-    annotations: obj(crd.metadata?.annotations) ?? {},
+    annotations: asObject(crd.metadata?.annotations) ?? {},
     group: str(spec.group),
     scope: str(spec.scope),
     names,
     versions,
     validation: hoistSchema ? schemas[0] : undefined,
     subresources: hoistSubresources ? subresources[0] : undefined,
-    columns: hoistColumns ? (columns[0] as unknown[]).map((c) => obj(c) ?? {}) : undefined,
+    columns: hoistColumns ? (columns[0] as unknown[]).map((c) => asObject(c) ?? {}) : undefined,
     preserveUnknownFields: spec.preserveUnknownFields === true,
-    conversion: obj(spec.conversion) ?? { strategy: 'None' },
+    conversion: asObject(spec.conversion) ?? { strategy: 'None' },
     storedVersions: storage,
   };
 }
@@ -108,12 +106,12 @@ function validateNames(names: Json, path: string): FieldError[] {
   const errors: FieldError[] = [];
   for (const field of ['plural', 'singular'] as const) {
     const v = str(names[field]);
-    const errs = dns1035LabelErrors(v);
+    const errs = isDNS1035Label(v);
     if (v && errs.length) errors.push(fieldError.invalid(child(path, field), v, errs.join(',')));
   }
   for (const field of ['kind', 'listKind'] as const) {
     const v = str(names[field]);
-    const errs = dns1035LabelErrors(v.toLowerCase());
+    const errs = isDNS1035Label(v.toLowerCase());
     if (v && errs.length) {
       errors.push(
         fieldError.invalid(
@@ -125,7 +123,7 @@ function validateNames(names: Json, path: string): FieldError[] {
     }
   }
   strings(names.shortNames).forEach((s, i) => {
-    const errs = dns1035LabelErrors(s);
+    const errs = isDNS1035Label(s);
     if (errs.length)
       errors.push(fieldError.invalid(index(child(path, 'shortNames'), i), s, errs.join(',')));
   });
@@ -136,7 +134,7 @@ function validateNames(names: Json, path: string): FieldError[] {
     );
   }
   strings(names.categories).forEach((c, i) => {
-    const errs = dns1035LabelErrors(c);
+    const errs = isDNS1035Label(c);
     if (errs.length)
       errors.push(fieldError.invalid(index(child(path, 'categories'), i), c, errs.join(',')));
   });
@@ -175,7 +173,7 @@ function validateColumn(col: Json, path: string): FieldError[] {
 }
 
 function validateSubresources(sub: Json | undefined, path: string): FieldError[] {
-  const scale = obj(sub?.scale);
+  const scale = asObject(sub?.scale);
   if (!scale) return [];
   const errors: FieldError[] = [];
   const checks: [string, string, string[], string][] = [
@@ -220,7 +218,7 @@ function validateSchema(
   statusEnabled: boolean,
   path: string,
 ): FieldError[] {
-  const schema = obj(validation?.openAPIV3Schema);
+  const schema = asObject(validation?.openAPIV3Schema);
   if (!schema) return [];
   const schemaPath = child(path, 'openAPIV3Schema');
   const errors: FieldError[] = [];
@@ -252,9 +250,9 @@ function validateConversion(conversion: Json, path: string): FieldError[] {
   else if (strategy !== 'None' && strategy !== 'Webhook') {
     errors.push(fieldError.notSupported(child(path, 'strategy'), strategy, ['None', 'Webhook']));
   }
-  const webhook = obj(conversion.webhook);
+  const webhook = asObject(conversion.webhook);
   if (strategy === 'Webhook') {
-    const config = obj(webhook?.clientConfig);
+    const config = asObject(webhook?.clientConfig);
     if (!config)
       errors.push(
         fieldError.required(
@@ -298,7 +296,7 @@ function validateSpec(c: InternalCRD): FieldError[] {
   const spec = 'spec';
   if (!c.group) errors.push(fieldError.required(child(spec, 'group')));
   else {
-    const errs = dns1123SubdomainErrors(c.group);
+    const errs = isDNS1123Subdomain(c.group);
     if (errs.length) errors.push(fieldError.invalid(child(spec, 'group'), c.group, errs.join(',')));
     else if (c.group.split('.').length < 2) {
       errors.push(
@@ -317,7 +315,7 @@ function validateSpec(c: InternalCRD): FieldError[] {
   const versions = c.versions ?? [];
   if (!c.validation) {
     versions.forEach((v, i) => {
-      if (!obj(v.schema)?.openAPIV3Schema) {
+      if (!asObject(v.schema)?.openAPIV3Schema) {
         errors.push(
           fieldError.required(
             child(child(index(child(spec, 'versions'), i), 'schema'), 'openAPIV3Schema'),
@@ -335,7 +333,7 @@ function validateSpec(c: InternalCRD): FieldError[] {
     if (v.raw.storage === true) storageCount++;
     if (seen.has(name)) unique = false;
     seen.add(name);
-    const errs = dns1035LabelErrors(name);
+    const errs = isDNS1035Label(name);
     if (errs.length) errors.push(fieldError.invalid(child(vPath, 'name'), name, errs.join(',')));
     errors.push(...validateVersion(c, v, vPath));
   });
@@ -385,8 +383,8 @@ function validateSpec(c: InternalCRD): FieldError[] {
 
 function statusEnabled(c: InternalCRD, v?: InternalVersion): boolean {
   if (c.subresources?.status !== undefined) return true;
-  if (v) return obj(v.subresources)?.status !== undefined;
-  return (c.versions ?? []).some((x) => obj(x.subresources)?.status !== undefined);
+  if (v) return asObject(v.subresources)?.status !== undefined;
+  return (c.versions ?? []).some((x) => asObject(x.subresources)?.status !== undefined);
 }
 
 function validateVersion(c: InternalCRD, v: InternalVersion, path: string): FieldError[] {
@@ -403,11 +401,11 @@ function validateVersion(c: InternalCRD, v: InternalVersion, path: string): Fiel
     for (const p of problems)
       errors.push(fieldError.invalid(child(path, 'deprecationWarning'), w, p));
   }
-  errors.push(...validateSchema(obj(v.schema), statusEnabled(c, v), child(path, 'schema')));
-  errors.push(...validateSubresources(obj(v.subresources), child(path, 'subresources')));
+  errors.push(...validateSchema(asObject(v.schema), statusEnabled(c, v), child(path, 'schema')));
+  errors.push(...validateSubresources(asObject(v.subresources), child(path, 'subresources')));
   (v.columns ?? []).forEach((col, i) => {
     errors.push(
-      ...validateColumn(obj(col) ?? {}, index(child(path, 'additionalPrinterColumns'), i)),
+      ...validateColumn(asObject(col) ?? {}, index(child(path, 'additionalPrinterColumns'), i)),
     );
   });
   return errors;
@@ -509,23 +507,23 @@ export function validateCRD(crd: KubeObject, oldCrd?: KubeObject): FieldError[] 
 }
 
 function crdEstablished(crd: KubeObject): boolean {
-  const conditions = obj(crd.status)?.conditions;
+  const conditions = asObject(crd.status)?.conditions;
   return (
     Array.isArray(conditions) &&
-    conditions.some((x) => obj(x)?.type === 'Established' && obj(x)?.status === 'True')
+    conditions.some((x) => asObject(x)?.type === 'Established' && asObject(x)?.status === 'True')
   );
 }
 
 /** status.storedVersions after a write: the old ones plus the current storage version. */
 function storedVersionsAfterWrite(crd: KubeObject, oldCrd?: KubeObject): string[] {
-  const stored = oldCrd ? strings(obj(oldCrd.status)?.storedVersions) : [];
+  const stored = oldCrd ? strings(asObject(oldCrd.status)?.storedVersions) : [];
   for (const v of internalize(crd).storedVersions) if (!stored.includes(v)) stored.push(v);
   return stored;
 }
 
 function servedVersion(crd: KubeObject): Json | undefined {
-  const versions = Array.isArray(obj(crd.spec)?.versions)
-    ? (obj(crd.spec)!.versions as unknown[]).map((v) => obj(v) ?? {})
+  const versions = Array.isArray(asObject(crd.spec)?.versions)
+    ? (asObject(crd.spec)!.versions as unknown[]).map((v) => asObject(v) ?? {})
     : [];
   return (
     versions.find((v) => v.storage === true && v.served === true) ??
@@ -537,12 +535,13 @@ function servedVersion(crd: KubeObject): Json | undefined {
 export function resourceTypeFromCRD(crd: KubeObject): ResourceType {
   const c = internalize(crd);
   const version = servedVersion(crd) ?? {};
-  const schema = obj(obj(version.schema)?.openAPIV3Schema) as StructuralSchema | undefined;
+  const schema = asObject(asObject(version.schema)?.openAPIV3Schema) as
+    StructuralSchema | undefined;
   const columns = Array.isArray(version.additionalPrinterColumns)
     ? version.additionalPrinterColumns
     : [];
   const printerColumns: PrinterColumn[] = columns.map((raw) => {
-    const col = obj(raw) ?? {};
+    const col = asObject(raw) ?? {};
     return {
       name: str(col.name),
       type: str(col.type),
@@ -562,7 +561,7 @@ export function resourceTypeFromCRD(crd: KubeObject): ResourceType {
     namespaced: c.scope === 'Namespaced',
     shortNames: strings(c.names.shortNames),
     categories: strings(c.names.categories),
-    statusSubresource: obj(obj(version.subresources)?.status) !== undefined,
+    statusSubresource: asObject(asObject(version.subresources)?.status) !== undefined,
     builtin: false,
     ...(schema ? { schema } : {}),
     printerColumns,
@@ -571,16 +570,16 @@ export function resourceTypeFromCRD(crd: KubeObject): ResourceType {
 
 /** The CRD with the defaults kube's decoder applies to apiextensions.k8s.io/v1 (a copy). */
 export function applyCRDDefaults(crd: KubeObject): KubeObject {
-  const copy = structuredClone(crd);
-  const spec = obj(copy.spec);
+  const copy = clone(crd);
+  const spec = asObject(copy.spec);
   if (!spec) return copy;
-  const names = obj(spec.names);
+  const names = asObject(spec.names);
   if (names) {
     const kind = str(names.kind);
     if (!str(names.singular)) names.singular = kind.toLowerCase();
     if (!str(names.listKind) && kind) names.listKind = `${kind}List`;
   }
-  if (!obj(spec.conversion)) spec.conversion = { strategy: 'None' };
+  if (!asObject(spec.conversion)) spec.conversion = { strategy: 'None' };
   return copy;
 }
 
@@ -609,9 +608,9 @@ export function crdStatus(
   const categories = strings(c.names.categories);
   if (categories.length) accepted.categories = categories;
   // The status so far: the old CRD's, else the one the stored CRD carries.
-  const prior = obj((oldCrd ?? crd).status);
+  const prior = asObject((oldCrd ?? crd).status);
   const previous = Array.isArray(prior?.conditions)
-    ? prior.conditions.map((x) => obj(x) ?? {})
+    ? prior.conditions.map((x) => asObject(x) ?? {})
     : [];
   const since = (type: string) => {
     const prior = previous.find((p) => p.type === type && p.status === 'True');

@@ -8,6 +8,7 @@ import { createServer } from 'node:https';
 import type { Server } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { asObject } from '../kube/json.ts';
 import { hasScaleSubresource, unknownConversion } from './builtins.ts';
 import { ApiError, errors } from './errors.ts';
 import type { Faults, Verb } from './faults.ts';
@@ -1029,9 +1030,7 @@ async function readDeleteOptions(req: IncomingMessage): Promise<Record<string, u
     default:
       throw errors.unsupportedMediaType(MEDIA_TYPES);
   }
-  return body !== null && typeof body === 'object' && !Array.isArray(body)
-    ? (body as Record<string, unknown>)
-    : {};
+  return asObject(body) ?? {};
 }
 
 /**

@@ -3,6 +3,7 @@
 // ['key'], ["key.with.dots"], escaped dots in names, and [?(@.x op literal)]
 // filters. Missing keys yield no result instead of an error, as the apiextensions
 // table convertor asks for (AllowMissingKeys).
+import { isObject } from '../kube/json.ts';
 
 type Literal = string | number | boolean | null;
 
@@ -171,9 +172,6 @@ class Parser {
     while (this.text[this.pos] === ' ') this.pos++;
   }
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function sliceOf(list: unknown[], step: Extract<Step, { kind: 'slice' }>): unknown[] {
   const len = list.length;

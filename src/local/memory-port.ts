@@ -3,6 +3,7 @@
 // the store's ApiErrors become the port's typed errors, and watch events are
 // delivered asynchronously and in order, as a stream would deliver them.
 import { errorFromStatus, NotFoundError } from '../kube/errors.ts';
+import { isObject } from '../kube/json.ts';
 import type {
   DeleteOptions,
   KubeObject,
@@ -185,9 +186,8 @@ export function memoryPort(store: Store, options: MemoryPortOptions = {}): KubeP
       return call(() => {
         const ns = objectNamespace(resource, namespace);
         const target = requireName(resource, name);
-        const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
         const patch =
-          type === 'apply' && isObject ? withTypeMeta(resource, body as KubeObject) : body;
+          type === 'apply' && isObject(body) ? withTypeMeta(resource, body as KubeObject) : body;
         return store.patch(
           typeOf(resource),
           ns,

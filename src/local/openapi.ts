@@ -8,6 +8,7 @@
 //   do not accept it, so kubectl falls back to a JSON merge patch;
 // - explain walks components.schemas from the schema carrying the kind's GVK.
 import { createHash } from 'node:crypto';
+import { clone, isObject } from '../kube/json.ts';
 import type { ResourceType } from './types.ts';
 
 export interface OpenAPIDocs {
@@ -1235,7 +1236,7 @@ const LIST_METADATA_DOC = 'Standard list metadata.';
 
 /** A custom resource's schema as kube-apiserver publishes it: metadata is ObjectMeta. */
 function customResourceSchema(type: ResourceType): Schema {
-  const schema: Schema = structuredClone(
+  const schema: Schema = clone(
     (type.schema as Schema | undefined) ?? {
       type: 'object',
       'x-kubernetes-preserve-unknown-fields': true,
@@ -1613,7 +1614,7 @@ function closure(roots: Schema[], registry: Record<string, Schema>): Set<string>
   const seen = new Set<string>();
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) node.forEach(visit);
-    else if (node && typeof node === 'object') {
+    else if (isObject(node)) {
       for (const [key, value] of Object.entries(node)) {
         if (key === '$ref' && typeof value === 'string') {
           const name = value.replace('#/components/schemas/', '');
@@ -1651,7 +1652,7 @@ function documentFor(types: ResourceType[]): Record<string, unknown> {
   const used = closure([paths, ...Object.values(own)], registry);
   for (const name of Object.keys(own)) used.add(name);
   // A copy, so a caller changing a document cannot reach the shared registry.
-  const schemas = structuredClone(Object.fromEntries([...used].map((n) => [n, registry[n]!])));
+  const schemas = clone(Object.fromEntries([...used].map((n) => [n, registry[n]!])));
   return {
     openapi: '3.0.0',
     info: { title: 'Kubernetes', version: KUBE_VERSION },

@@ -1,6 +1,8 @@
 // Label and field selectors as kube-apiserver parses them for list and watch:
 // the same grammar, the same matching rules and the same error messages
 // (apimachinery's labels.Parse and fields.ParseSelector).
+import { goQuote } from '../kube/go-format.ts';
+import { isQualifiedName, isValidLabelValue } from '../kube/names.ts';
 import { errors } from './errors.ts';
 import type { KubeObject, ResourceType } from './types.ts';
 
@@ -133,7 +135,7 @@ class LabelParser {
     }
     if (item.tok !== 'id') throw new ParseError(`found '${item.lit}', expected: identifier`);
     const key = item.lit;
-    const keyErrors = qualifiedNameErrors(key);
+    const keyErrors = isQualifiedName(key);
     if (keyErrors.length) {
       throw new ParseError(`<nil>: Invalid value: ${goQuote(key)}: ${keyErrors.join('; ')}`);
     }
@@ -222,7 +224,7 @@ function newRequirement(key: string, op: Operator, values: string[]): Requiremen
     });
   }
   values.forEach((v, i) => {
-    const errs = labelValueErrors(v);
+    const errs = isValidLabelValue(v);
     if (errs.length) {
       problems.push(`values[${i}][${key}]: Invalid value: ${goQuote(v)}: ${errs.join('; ')}`);
     }
@@ -276,80 +278,6 @@ export function parseLabelSelector(text: string): LabelSelector {
     throw e;
   }
   return (labels) => requirements.every((r) => matches(r, labels ?? {}));
-}
-
-// ---- name validation (apimachinery's util/validation wording) --------------
-
-const QUALIFIED_NAME_FMT = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
-const QUALIFIED_NAME_RE = new RegExp(`^${QUALIFIED_NAME_FMT}$`);
-const QUALIFIED_NAME_MSG =
-  "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-const DNS1123_LABEL_FMT = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
-const DNS1123_SUBDOMAIN_FMT = `${DNS1123_LABEL_FMT}(\\.${DNS1123_LABEL_FMT})*`;
-const DNS1123_SUBDOMAIN_RE = new RegExp(`^${DNS1123_SUBDOMAIN_FMT}$`);
-const DNS1123_SUBDOMAIN_MSG =
-  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
-const LABEL_VALUE_FMT = `(${QUALIFIED_NAME_FMT})?`;
-const LABEL_VALUE_RE = new RegExp(`^${LABEL_VALUE_FMT}$`);
-const LABEL_VALUE_MSG =
-  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-
-/** kube's RegexError, including its doubled space before " or ". */
-function regexError(msg: string, fmt: string, ...examples: string[]): string {
-  if (!examples.length) return `${msg} (regex used for validation is '${fmt}')`;
-  const shown = examples.map((e) => `'${e}', `).join(' or ');
-  return `${msg} (e.g. ${shown}regex used for validation is '${fmt}')`;
-}
-
-const maxLen = (n: number) => `must be no more than ${n} characters`;
-
-/** IsQualifiedName: an optional DNS subdomain prefix and '/', then a name of at most 63 characters. */
-export function qualifiedNameErrors(value: string): string[] {
-  const errs: string[] = [];
-  const parts = value.split('/');
-  let name: string;
-  if (parts.length === 1) {
-    name = parts[0]!;
-  } else if (parts.length === 2) {
-    const prefix = parts[0]!;
-    name = parts[1]!;
-    if (!prefix.length) errs.push('prefix part must be non-empty');
-    else {
-      if (prefix.length > 253) errs.push(`prefix part ${maxLen(253)}`);
-      if (!DNS1123_SUBDOMAIN_RE.test(prefix)) {
-        errs.push(
-          `prefix part ${regexError(DNS1123_SUBDOMAIN_MSG, DNS1123_SUBDOMAIN_FMT, 'example.com')}`,
-        );
-      }
-    }
-  } else {
-    return [
-      `a qualified name ${regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, 'MyName', 'my.name', '123-abc')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
-    ];
-  }
-  if (!name.length) errs.push('name part must be non-empty');
-  else if (name.length > 63) errs.push(`name part ${maxLen(63)}`);
-  if (!QUALIFIED_NAME_RE.test(name)) {
-    errs.push(
-      `name part ${regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, 'MyName', 'my.name', '123-abc')}`,
-    );
-  }
-  return errs;
-}
-
-/** IsValidLabelValue: empty, or a qualified-name-like token of at most 63 characters. */
-export function labelValueErrors(value: string): string[] {
-  const errs: string[] = [];
-  if (value.length > 63) errs.push(maxLen(63));
-  if (!LABEL_VALUE_RE.test(value)) {
-    errs.push(regexError(LABEL_VALUE_MSG, LABEL_VALUE_FMT, 'MyValue', 'my_value', '12345'));
-  }
-  return errs;
-}
-
-/** Go's %q for the ASCII strings selectors carry. */
-function goQuote(s: string): string {
-  return JSON.stringify(s);
 }
 
 // ---- field selectors -------------------------------------------------------

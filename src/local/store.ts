@@ -31,7 +31,7 @@ import {
   validateName,
 } from './metadata.ts';
 import { applyJsonPatch } from './patch/json-patch.ts';
-import { jsonKind } from './patch/json-value.ts';
+import { goStrings, jsonKind } from '../kube/go-format.ts';
 import { recordUpdate, serverSideApply } from './patch/managed-fields.ts';
 import { mergeInfoForBuiltin, mergeInfoFromSchema } from './patch/merge-info.ts';
 import type { MergeInfo } from './patch/merge-info.ts';
@@ -39,6 +39,7 @@ import { applyMergePatch } from './patch/merge-patch.ts';
 import { applyStrategicMergePatch } from './patch/strategic-merge-patch.ts';
 import { parseFieldSelector, parseLabelSelector, selectableFieldsFor } from './selectors.ts';
 import { formatSelector } from './table.ts';
+import { fieldError } from './schema/field.ts';
 import { apiVersionOf } from './types.ts';
 import type { KubeObject, ResourceType } from './types.ts';
 
@@ -341,11 +342,9 @@ export class Store {
         problems.push(forbidden('resourceVersionMatch is forbidden when continue is provided'));
       }
       if (match !== 'Exact' && match !== 'NotOlderThan') {
-        problems.push({
-          type: 'FieldValueNotSupported',
-          field: 'resourceVersionMatch',
-          message: `Unsupported value: ${JSON.stringify(match)}: supported values: "Exact", "NotOlderThan", ""`,
-        });
+        problems.push(
+          fieldError.notSupported('resourceVersionMatch', match, ['Exact', 'NotOlderThan', '']),
+        );
       }
       if (match === 'Exact' && requested === '0') {
         problems.push(
@@ -582,11 +581,7 @@ export class Store {
     const next = this.#decode(type, patched);
     if (next.metadata.name !== name) {
       throw errors.invalid(type.kind, type.group, name, [
-        {
-          type: 'FieldValueInvalid',
-          field: 'metadata.name',
-          message: `Invalid value: ${JSON.stringify(next.metadata.name)}: field is immutable`,
-        },
+        fieldError.invalid('metadata.name', next.metadata.name ?? '', 'field is immutable'),
       ]);
     }
     if (
@@ -702,11 +697,10 @@ export class Store {
       );
       if (added.length > 0) {
         throw errors.invalid(type.kind, type.group, name, [
-          {
-            type: 'FieldValueForbidden',
-            field: 'metadata.finalizers',
-            message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`,
-          },
+          fieldError.forbidden(
+            'metadata.finalizers',
+            `no new finalizers can be added if the object is being deleted, found new finalizers ${goStrings(added.sort())}`,
+          ),
         ]);
       }
     } else {
@@ -1014,13 +1008,8 @@ export class Store {
     const name = object.metadata.name ?? '';
     const fieldErrors: FieldError[] = [];
     if (!old) {
-      const problem = validateName(name, nameRuleFor(type.group, type.kind));
-      if (problem) {
-        fieldErrors.push({
-          type: 'FieldValueInvalid',
-          field: 'metadata.name',
-          message: `Invalid value: ${JSON.stringify(name)}: ${problem}`,
-        });
+      for (const problem of validateName(name, nameRuleFor(type.group, type.kind))) {
+        fieldErrors.push(fieldError.invalid('metadata.name', name, problem));
       }
     }
     fieldErrors.push(...validateLabelsAndAnnotations(object.metadata));

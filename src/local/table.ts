@@ -3,10 +3,11 @@
 // custom resources (Name + additionalPrinterColumns), the server-side printers
 // for built-ins (always with the wide columns; kubectl hides priority > 0), and
 // the default convertor (Name, Created At) for everything else.
-import { clone } from '../kube/json.ts';
+import { goJson, goNumber } from '../kube/go-format.ts';
+import { clone, isObject } from '../kube/json.ts';
 import { eventToCore } from './builtins.ts';
 import { evaluateJsonPath } from './jsonpath.ts';
-import { labelValueErrors, qualifiedNameErrors } from './selectors.ts';
+import { isQualifiedName, isValidLabelValue } from '../kube/names.ts';
 import type { KubeObject, PrinterColumn, ResourceType } from './types.ts';
 
 export interface TableOptions {
@@ -103,47 +104,15 @@ const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : 
 const int = (v: unknown, fallback = 0): number =>
   typeof v === 'number' && Number.isFinite(v) ? Math.trunc(v) : fallback;
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const keys = (v: unknown): string[] =>
-  v && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v) : [];
+const keys = (v: unknown): string[] => (isObject(v) ? Object.keys(v) : []);
 
 // ---- Go value printing (jsonpath's PrintResults) ----------------------------
-
-/** Go's fmt %v for a number: integers as int64, other floats as %g with shortest digits. */
-function goFloat(n: number): string {
-  if (Number.isInteger(n) && Math.abs(n) < 1e21) return n.toFixed(0);
-  if (!Number.isFinite(n)) return n > 0 ? '+Inf' : n < 0 ? '-Inf' : 'NaN';
-  const [mantissa, exp] = n.toExponential().split('e') as [string, string];
-  const e = Number(exp);
-  if (e < -4 || e >= 6) {
-    return `${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
-  }
-  return String(n);
-}
-
-/** Go's encoding/json: object keys sorted, <, > and & escaped. */
-function goJson(v: unknown): string {
-  const sorted = (x: unknown): unknown => {
-    if (Array.isArray(x)) return x.map(sorted);
-    if (x && typeof x === 'object') {
-      return Object.fromEntries(
-        Object.keys(x)
-          .sort()
-          .map((k) => [k, sorted((x as Json)[k])]),
-      );
-    }
-    return x;
-  };
-  return JSON.stringify(sorted(v))
-    .replace(/</g, '\\u003c')
-    .replace(/>/g, '\\u003e')
-    .replace(/&/g, '\\u0026');
-}
 
 function printValue(v: unknown): string | null {
   if (typeof v === 'string') return v;
   if (typeof v === 'boolean') return String(v);
-  if (typeof v === 'number') return goFloat(v);
-  if (v && typeof v === 'object') return goJson(v);
+  if (typeof v === 'number') return goNumber(v);
+  if (typeof v === 'object' && v !== null) return goJson(v);
   return null;
 }
 
@@ -262,13 +231,13 @@ export function formatSelector(selector: unknown): string {
   const matchLabels = (get(selector, 'matchLabels') ?? {}) as Json;
   for (const key of keys(matchLabels)) {
     const value = str(matchLabels[key]);
-    if (qualifiedNameErrors(key).length || labelValueErrors(value).length) return '<invalid>';
+    if (isQualifiedName(key).length || isValidLabelValue(value).length) return '<invalid>';
     reqs.push({ key, text: `${key}=${value}` });
   }
   for (const expr of list(get(selector, 'matchExpressions'))) {
     const key = str(get(expr, 'key'));
     const values = list(get(expr, 'values')).map((v) => str(v));
-    if (qualifiedNameErrors(key).length || values.some((v) => labelValueErrors(v).length)) {
+    if (isQualifiedName(key).length || values.some((v) => isValidLabelValue(v).length)) {
       return '<invalid>';
     }
     const set = `(${[...values].sort().join(',')})`;
@@ -395,7 +364,7 @@ function eventRow(obj: KubeObject, now: Date): Row {
   const first = e.firstTimestamp ? since(e.firstTimestamp, now) : since(e.eventTime, now);
   let last = e.lastTimestamp ? since(e.lastTimestamp, now) : first;
   let count = int(e.count);
-  if (e.series && typeof e.series === 'object') {
+  if (isObject(e.series)) {
     last = since(get(e.series, 'lastObservedTime'), now);
     count = int(get(e.series, 'count'));
   } else if (count === 0) {
@@ -650,7 +619,7 @@ const BUILTIN_PRINTERS: Record<string, Printer> = {
     row: (obj, now) => {
       const params = get(obj.spec, 'parameters');
       let parameters = '<none>';
-      if (params && typeof params === 'object') {
+      if (isObject(params)) {
         const group = get(params, 'apiGroup');
         parameters = `${str(get(params, 'kind'))}${typeof group === 'string' ? `.${group}` : ''}/${str(get(params, 'name'))}`;
       }

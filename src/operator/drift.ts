@@ -14,7 +14,7 @@
 //   other writers' items; other lists (Ingress rules, capabilities) are
 //   atomic and compared whole.
 import { compareQuantities, parseQuantity } from '../api/v1alpha1/quantity.ts';
-import { deepEqual, isObject } from '../kube/json.ts';
+import { asObject, deepEqual, isObject } from '../kube/json.ts';
 import type { JsonObject } from '../kube/json.ts';
 import type { KubeObject } from '../kube/port.ts';
 
@@ -122,7 +122,7 @@ function matchesKey(item: unknown, key: JsonObject): boolean {
 function parseKey(fieldKey: string): JsonObject | undefined {
   try {
     const parsed: unknown = JSON.parse(fieldKey.slice(2));
-    return isObject(parsed) ? parsed : undefined;
+    return asObject(parsed);
   } catch {
     return undefined;
   }
@@ -234,7 +234,7 @@ function overlay(
   const out: JsonObject = isObject(live) ? { ...live } : {};
   for (const [key, value] of Object.entries(desired)) {
     const child = owned?.[`f:${key}`];
-    out[key] = overlay(out[key], value, isObject(child) ? child : undefined, key);
+    out[key] = overlay(out[key], value, asObject(child), key);
   }
   for (const [fieldKey, child] of Object.entries(owned ?? {})) {
     if (!fieldKey.startsWith('f:') || !isObject(child)) continue;

@@ -16,7 +16,7 @@
 //               IngressNotFound, ForeignObject, IngressClassNotFound,
 //               NoLoadBalancerAddress, RulesNotConfigured (permissive, no rules)
 //   Gateway     True GatewayRunning | False DeploymentNotReady
-import { deepEqual, isObject } from '../kube/json.ts';
+import { asObject, deepEqual, isObject } from '../kube/json.ts';
 import type { JsonObject } from '../kube/json.ts';
 import type { KubeObject } from '../kube/port.ts';
 import type { ReadinessMode } from './config.ts';
@@ -32,13 +32,6 @@ export type Observed =
   | { state: 'missing' }
   | { state: 'foreign'; kind: string; name: string }
   | { state: 'owned'; object: KubeObject };
-
-type Fields = JsonObject;
-
-/** The value as a plain object, or an empty one: live objects may lack any field. */
-function fields(value: unknown): Fields {
-  return isObject(value) ? value : {};
-}
 
 function count(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : 0;
@@ -69,12 +62,12 @@ function foreign(observed: { kind: string; name: string }, kind: string): Readin
 }
 
 function nameOf(object: KubeObject): string {
-  return text(fields(object.metadata).name) || '(unnamed)';
+  return text(asObject(object.metadata)?.name) || '(unnamed)';
 }
 
 /** ` -n <namespace>` for kubectl hints, when the namespace is known. */
 function namespaceFlag(object: KubeObject): string {
-  const namespace = text(fields(object.metadata).namespace);
+  const namespace = text(asObject(object.metadata)?.namespace);
   return namespace ? ` -n ${namespace}` : '';
 }
 
@@ -84,9 +77,9 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  * A pod-level cause from the Deployment's conditions, e.g. `ReplicaFailure
  * FailedCreate: pods "x" is forbidden: ...`; undefined when none is reported.
  */
-function failureCause(status: Fields): string | undefined {
-  const conditions = list(status.conditions).map(fields);
-  const describe = (c: Fields) =>
+function failureCause(status: JsonObject): string | undefined {
+  const conditions = list(status.conditions).filter(isObject);
+  const describe = (c: JsonObject) =>
     [text(c.type), text(c.reason)].filter(Boolean).join(' ') +
     (text(c.message) ? `: ${text(c.message).replace(/\.$/, '')}` : '');
   const failure = conditions.find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
@@ -122,8 +115,8 @@ export function deploymentReadiness(observed: Observed, desiredReplicas: number)
     );
   }
 
-  const generation = count(fields(deployment.metadata).generation);
-  const status = fields(deployment.status);
+  const generation = count(asObject(deployment.metadata)?.generation);
+  const status = asObject(deployment.status) ?? {};
   const observedGeneration = count(status.observedGeneration);
   const replicas = count(status.replicas);
   const updated = count(status.updatedReplicas);
@@ -179,8 +172,8 @@ interface PortKey {
 
 /** The fields of a Service port the operator sets; an absent targetPort means `port` (the API server's default). */
 function servicePorts(service: KubeObject): PortKey[] {
-  return list(fields(service.spec).ports)
-    .map(fields)
+  return list(asObject(service.spec)?.ports)
+    .map((item) => asObject(item) ?? {})
     .map((p) => {
       const port = count(p.port);
       const target = p.targetPort;
@@ -195,7 +188,7 @@ function servicePorts(service: KubeObject): PortKey[] {
 
 const portText = (p: PortKey) => `${p.name || '(unnamed)'} ${p.port}→${p.targetPort}`;
 
-function selectorText(selector: Fields): string {
+function selectorText(selector: JsonObject): string {
   const entries = Object.entries(selector);
   return entries.length ? entries.map(([k, v]) => `${k}=${String(v)}`).join(',') : '(none)';
 }
@@ -215,7 +208,7 @@ export function serviceReadiness(observed: Observed, desired: KubeObject): Readi
     );
   }
   const service = observed.object;
-  const clusterIP = text(fields(service.spec).clusterIP);
+  const clusterIP = text(asObject(service.spec)?.clusterIP);
   if (!clusterIP || clusterIP === 'None') {
     return notReady(
       'ClusterIPPending',
@@ -232,8 +225,8 @@ export function serviceReadiness(observed: Observed, desired: KubeObject): Readi
     want.every((w) =>
       have.some((h) => h.name === w.name && h.port === w.port && h.targetPort === w.targetPort),
     );
-  const wantSelector = fields(fields(desired.spec).selector);
-  const haveSelector = fields(fields(service.spec).selector);
+  const wantSelector = asObject(asObject(desired.spec)?.selector) ?? {};
+  const haveSelector = asObject(asObject(service.spec)?.selector) ?? {};
   if (!samePorts || !deepEqual(wantSelector, haveSelector)) {
     const what = !samePorts
       ? `ports ${have.map(portText).join(', ') || '(none)'} instead of ${want.map(portText).join(', ')}`
@@ -252,8 +245,8 @@ export function serviceReadiness(observed: Observed, desired: KubeObject): Readi
 /** The first load-balancer address (hostname or ip) of an Ingress, for hostless URLs. */
 export function loadBalancerAddress(ingress: KubeObject | undefined): string | undefined {
   if (!ingress) return undefined;
-  for (const entry of list(fields(fields(ingress.status).loadBalancer).ingress)) {
-    const address = text(fields(entry).hostname) || text(fields(entry).ip);
+  for (const entry of list(asObject(asObject(ingress.status)?.loadBalancer)?.ingress)) {
+    const address = text(asObject(entry)?.hostname) || text(asObject(entry)?.ip);
     if (address) return address;
   }
   return undefined;
@@ -261,8 +254,8 @@ export function loadBalancerAddress(ingress: KubeObject | undefined): string | u
 
 /** Whether the Ingress has at least one rule with an HTTP path. */
 function hasRules(ingress: KubeObject): boolean {
-  return list(fields(ingress.spec).rules).some(
-    (rule) => list(fields(fields(rule).http).paths).length > 0,
+  return list(asObject(ingress.spec)?.rules).some(
+    (rule) => list(asObject(asObject(rule)?.http)?.paths).length > 0,
   );
 }
 

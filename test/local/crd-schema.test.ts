@@ -12,7 +12,8 @@ import {
   validateAgainstSchema,
 } from '../../src/local/crd-schema.ts';
 import { errors, type FieldError } from '../../src/local/errors.ts';
-import { badValue, goFloat } from '../../src/local/schema/field.ts';
+import { goFloat } from '../../src/kube/go-format.ts';
+import { badValue } from '../../src/local/schema/field.ts';
 import type { KubeObject } from '../../src/local/types.ts';
 
 const crdYaml = parse(

@@ -1,6 +1,7 @@
 // Generates the MCPServer CRD from the zod schema: the openAPIV3Schema, the
 // names, the status subresource and the printer columns.
 import { z } from 'zod';
+import { isObject } from '../../kube/json.ts';
 import type { StructuralSchema } from '../../kube/structural.ts';
 import { toYaml } from '../../kube/yaml.ts';
 import {
@@ -45,8 +46,8 @@ function toStructural(node: Record<string, unknown>, options: CrdOptions): Struc
         break;
       case 'items':
       case 'additionalProperties':
-        if (typeof value === 'object' && value !== null) {
-          out[key] = toStructural(value as Record<string, unknown>, options);
+        if (isObject(value)) {
+          out[key] = toStructural(value, options);
         }
         break;
       case 'minimum':

@@ -3,12 +3,18 @@
 // environment the local control plane uses too (kube/cel.ts), so an older CRD
 // or a hand-edited object is held to the same rules.
 import type { ValidationRule } from '../../kube/structural.ts';
+import {
+  DNS1035_LABEL_FMT,
+  DNS1035_LABEL_MAX_LENGTH,
+  DNS1123_SUBDOMAIN_FMT,
+} from '../../kube/names.ts';
 import { DEFAULTS } from './defaults.ts';
 
 const noWhitespace = "!self.matches('\\\\s')";
 const pathChars = "self.matches('^[A-Za-z0-9._~/-]*$')";
-const dns1123Label = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
-const dns1123Subdomain = `${dns1123Label}(\\\\.${dns1123Label})*`;
+/** A regular expression inside a single-quoted CEL string: backslashes escaped. */
+const celRegex = (re: string) => re.replaceAll('\\', '\\\\');
+const dns1123Subdomain = celRegex(DNS1123_SUBDOMAIN_FMT);
 /** Kubernetes' quantity grammar: a signed decimal number and an optional suffix. */
 export const QUANTITY_PATTERN =
   '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$';
@@ -24,12 +30,11 @@ function uniqueNames(what: string): ValidationRule {
 export const RULES = {
   name: [
     {
-      rule: 'self.metadata.name.size() <= 63',
-      message:
-        'metadata.name must be at most 63 characters: it names the Service and the container',
+      rule: `self.metadata.name.size() <= ${DNS1035_LABEL_MAX_LENGTH}`,
+      message: `metadata.name must be at most ${DNS1035_LABEL_MAX_LENGTH} characters: it names the Service and the container`,
     },
     {
-      rule: "self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
+      rule: `self.metadata.name.matches('^${celRegex(DNS1035_LABEL_FMT)}$')`,
       message:
         'metadata.name must be a DNS-1035 label: lower-case letters, digits and -, starting with a letter and ending with a letter or digit',
     },

@@ -3,7 +3,8 @@
 // make. Every violation is reported at once, each with its field path.
 import type { z } from 'zod';
 import { evaluateValidationRules } from '../../kube/cel.ts';
-import type { StructuralSchema } from '../../kube/structural.ts';
+import { asObject, isObject } from '../../kube/json.ts';
+import { mapValueSchema, type StructuralSchema } from '../../kube/structural.ts';
 import { mcpServerOpenAPISchema } from './crd.ts';
 import { DEFAULTS } from './defaults.ts';
 import { effectiveResources, gatewayEnabled, gatewayPort } from './effective.ts';
@@ -87,10 +88,7 @@ function issueMessage(issue: z.core.$ZodIssue, input: unknown): string {
 }
 
 function spec(input: unknown): MCPServerSpecInput | undefined {
-  const value = (input as { spec?: unknown } | null)?.spec;
-  return value && typeof value === 'object' && !Array.isArray(value)
-    ? (value as MCPServerSpecInput)
-    : undefined;
+  return asObject(asObject(input)?.spec) as MCPServerSpecInput | undefined;
 }
 
 /** Checks the API server cannot make (before Kubernetes 1.29 CEL has no quantities). */
@@ -129,10 +127,6 @@ function operatorChecks(s: MCPServerSpecInput, options: ValidationOptions): Fiel
   return violations;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
  * The paths of the fields kube-apiserver's custom resource decoder would drop
  * and, under strict field validation, refuse (apiextensions-apiserver's
@@ -144,13 +138,13 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  */
 export function unknownFieldPaths(input: unknown, schema: StructuralSchema): string[] {
   const metadata: string[] = [];
-  const meta = isPlainObject(input) ? input.metadata : undefined;
+  const meta = isObject(input) ? input.metadata : undefined;
   const strip = (value: unknown, known: ReadonlySet<string>, path: string) => {
-    if (!isPlainObject(value)) return;
+    if (!isObject(value)) return;
     for (const key of Object.keys(value)) if (!known.has(key)) metadata.push(`${path}.${key}`);
   };
   strip(meta, OBJECT_META_FIELDS, 'metadata');
-  if (isPlainObject(meta)) {
+  if (isObject(meta)) {
     const lists: [string, ReadonlySet<string>][] = [
       ['ownerReferences', OWNER_REFERENCE_FIELDS],
       ['managedFields', MANAGED_FIELDS_ENTRY_FIELDS],
@@ -171,9 +165,8 @@ export function unknownFieldPaths(input: unknown, schema: StructuralSchema): str
       value.forEach((item, i) => walk(item, s?.items, `${path}[${i}]`, false));
       return;
     }
-    if (!isPlainObject(value)) return;
-    const mapValues =
-      typeof s?.additionalProperties === 'object' ? s.additionalProperties : undefined;
+    if (!isObject(value)) return;
+    const mapValues = s && mapValueSchema(s);
     for (const key of Object.keys(value)) {
       // apiVersion, kind and metadata of the resource are never pruned.
       if (root && (key === 'apiVersion' || key === 'kind' || key === 'metadata')) continue;

@@ -2,7 +2,8 @@
 // encoding. A path is a list of path elements, each already in its FieldsV1
 // spelling: `f:<field>`, `k:<json of the key fields>` for an item of a
 // list-map, `v:<json>` for an item of a set.
-import { isObject, type JsonObject } from './json-value.ts';
+import { goJson } from '../../kube/go-format.ts';
+import { isObject, type JsonObject } from '../../kube/json.ts';
 
 export type PathElement = string;
 export type FieldPath = readonly PathElement[];
@@ -105,22 +106,11 @@ export function fieldElement(name: string): PathElement {
 
 /** A list-map item's element: key fields sorted by name, as structured-merge-diff sorts them. */
 export function keyElement(fields: Record<string, unknown>): PathElement {
-  const sorted: JsonObject = {};
-  for (const name of Object.keys(fields).sort()) sorted[name] = fields[name];
-  return `k:${stableJson(sorted)}`;
+  return `k:${goJson(fields)}`;
 }
 
 export function valueElement(value: unknown): PathElement {
-  return `v:${stableJson(value)}`;
-}
-
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (isObject(value)) {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((key) => `${JSON.stringify(key)}:${stableJson(value[key])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
+  return `v:${goJson(value)}`;
 }
 
 const typeRank: Record<string, number> = { f: 0, k: 1, v: 2, i: 3 };
@@ -144,8 +134,8 @@ function compareValues(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return Math.sign(a - b);
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
   if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
-  const ja = stableJson(a);
-  const jb = stableJson(b);
+  const ja = goJson(a);
+  const jb = goJson(b);
   return ja < jb ? -1 : ja > jb ? 1 : 0;
 }
 

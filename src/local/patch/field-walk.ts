@@ -2,7 +2,7 @@
 // fields a value mentions (ToFieldSet) and the difference between two values
 // (Compare).
 import { FieldSet, fieldElement, type PathElement } from './field-set.ts';
-import { deepEqual, isObject } from './json-value.ts';
+import { deepEqual, isObject } from '../../kube/json.ts';
 import { type IndexedItem, indexItems, mapTypeOf } from './list-items.ts';
 import type { MergeInfo } from './merge-info.ts';
 

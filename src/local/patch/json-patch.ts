@@ -4,7 +4,8 @@
 // with the generic "rejected our request" message and the library's error as
 // an UnexpectedServerResponse cause.
 import { errors } from '../errors.ts';
-import { clone, deepEqual, isObject, jsonKind, type JsonObject } from './json-value.ts';
+import { clone, deepEqual, isObject, type JsonObject } from '../../kube/json.ts';
+import { jsonKind } from '../../kube/go-format.ts';
 import { rejected } from './patch-errors.ts';
 
 /** Thrown inside this module; turned into the 422 at the top. */

@@ -7,7 +7,7 @@ import {
   pathString,
   valueElement,
 } from './field-set.ts';
-import { isObject } from './json-value.ts';
+import { isObject } from '../../kube/json.ts';
 import type { ListType, MapType, MergeInfo } from './merge-info.ts';
 
 /** A structured-merge-diff validation error: `<path>: <message>`. */

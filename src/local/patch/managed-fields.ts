@@ -4,7 +4,7 @@ import { errors } from '../errors.ts';
 import type { KubeObject } from '../types.ts';
 import { FieldSet, difference, intersection, onlyTop, toFieldsV1, union } from './field-set.ts';
 import { type Comparison, compareValues, toFieldSet } from './field-walk.ts';
-import { clone, deepEqual, isObject, type JsonObject } from './json-value.ts';
+import { clone, deepEqual, isObject, type JsonObject } from '../../kube/json.ts';
 import { TypedValueError } from './list-items.ts';
 import {
   type Manager,

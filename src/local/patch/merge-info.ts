@@ -1,7 +1,7 @@
 // How the lists and maps of a resource merge, for strategic merge patch (the
 // Go struct tags patchStrategy/patchMergeKey) and for server-side apply (the
 // +listType/+listMapKey/+mapType markers, or x-kubernetes-* in CRD schemas).
-import type { StructuralSchema } from '../../kube/structural.ts';
+import { mapValueSchema, type StructuralSchema } from '../../kube/structural.ts';
 
 export type ListType =
   | {
@@ -159,10 +159,7 @@ function schemaAt(
     if (!node) return undefined;
     // List indices are omitted from paths, so step through array items implicitly.
     while (node.type === 'array' || node.items) node = node.items ?? {};
-    const next: StructuralSchema | undefined =
-      node.properties?.[name] ??
-      (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined);
-    node = next;
+    node = node.properties?.[name] ?? mapValueSchema(node);
   }
   return node;
 }

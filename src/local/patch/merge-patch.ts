@@ -1,7 +1,7 @@
 // RFC 7386 JSON merge patch, as kube-apiserver applies it (evanphx/json-patch
 // MergePatch): null deletes, objects merge recursively, anything else replaces.
 import { errors } from '../errors.ts';
-import { clone, isObject, type JsonObject } from './json-value.ts';
+import { clone, isObject, type JsonObject } from '../../kube/json.ts';
 
 /** A patch value placed where nothing was merged: nulls inside objects carry no meaning there and go. */
 function pruneNulls(value: unknown): unknown {

@@ -1,7 +1,7 @@
 // Merging an apply configuration into the live object (structured-merge-diff's
 // Merge), and removing the fields an applier gave up.
 import type { FieldPath, FieldSet, PathElement } from './field-set.ts';
-import { clone, isObject, type JsonObject } from './json-value.ts';
+import { clone, isObject, type JsonObject } from '../../kube/json.ts';
 import { indexItems, mapTypeOf } from './list-items.ts';
 import type { ListType, MergeInfo } from './merge-info.ts';
 

@@ -7,7 +7,8 @@
 // follow the apiserver (400 for malformed directives, 422 for lists of lists,
 // a plain 500 for the rest).
 import { errors } from '../errors.ts';
-import { clone, goFormat, goTypeName, isObject, jsonKind, type JsonObject } from './json-value.ts';
+import { clone, isObject, type JsonObject } from '../../kube/json.ts';
+import { goFormat, goTypeName, jsonKind } from '../../kube/go-format.ts';
 import type { MergeInfo } from './merge-info.ts';
 import { rejected, unknownError } from './patch-errors.ts';
 

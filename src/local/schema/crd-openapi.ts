@@ -22,7 +22,7 @@ import {
 import { validFieldPath } from '../../kube/cel/fieldpath.ts';
 import { child, fieldError, index, key } from './field.ts';
 import { schemaPropsLiteral, validationRuleLiteral } from './gostruct.ts';
-import { isObject } from './types.ts';
+import { asObject, isObject } from '../../kube/json.ts';
 
 type Json = Record<string, unknown>;
 
@@ -35,18 +35,14 @@ const REASONS = [
   'FieldValueRequired',
 ];
 
-function obj(v: unknown): Json | undefined {
-  return isObject(v) ? v : undefined;
-}
-
 function props(s: Json): [string, Json][] {
-  const p = obj(s.properties);
-  return p ? Object.entries(p).map(([k, v]) => [k, obj(v) ?? {}]) : [];
+  const p = asObject(s.properties);
+  return p ? Object.entries(p).map(([k, v]) => [k, asObject(v) ?? {}]) : [];
 }
 
 function rules(s: Json): Json[] {
   return Array.isArray(s['x-kubernetes-validations'])
-    ? s['x-kubernetes-validations'].map((r) => obj(r) ?? {})
+    ? s['x-kubernetes-validations'].map((r) => asObject(r) ?? {})
     : [];
 }
 
@@ -133,7 +129,7 @@ function listAndMapChecks(s: Json, path: string, out: FieldError[]): void {
   const mapKeys = Array.isArray(s['x-kubernetes-list-map-keys'])
     ? (s['x-kubernetes-list-map-keys'] as string[])
     : [];
-  const items = obj(s.items);
+  const items = asObject(s.items);
   if (s['x-kubernetes-preserve-unknown-fields'] === false) {
     out.push(
       fieldError.invalid(
@@ -245,9 +241,9 @@ function listAndMapChecks(s: Json, path: string, out: FieldError[]): void {
     }
     if (items && items.type === 'object') {
       const seen = new Set<string>();
-      const itemProps = obj(items.properties) ?? {};
+      const itemProps = asObject(items.properties) ?? {};
       for (const k of mapKeys) {
-        const p = obj(itemProps[k]);
+        const p = asObject(itemProps[k]);
         if (p) {
           if (p.type === 'array' || p.type === 'object') {
             out.push(
@@ -292,9 +288,9 @@ function listAndMapChecks(s: Json, path: string, out: FieldError[]): void {
     }
     if (listType === 'map') {
       const required = new Set(Array.isArray(items.required) ? (items.required as string[]) : []);
-      const itemProps = obj(items.properties) ?? {};
+      const itemProps = asObject(items.properties) ?? {};
       for (const k of mapKeys) {
-        const p = obj(itemProps[k]);
+        const p = asObject(itemProps[k]);
         if (!p) continue;
         const keyPath = key(child(child(path, 'items'), 'properties'), k);
         if (!required.has(k) && p.default === undefined) {
@@ -504,7 +500,7 @@ function openAPISchema(s: Json | undefined, path: string, o: NodeOptions, walk: 
         ),
       );
     }
-    const additional = obj(s.additionalProperties);
+    const additional = asObject(s.additionalProperties);
     const sub = o.insideResourceMeta
       ? childOptions({
           allowDefaults: false,
@@ -534,15 +530,15 @@ function openAPISchema(s: Json | undefined, path: string, o: NodeOptions, walk: 
     }
     openAPISchema(p, key(child(path, 'properties'), k), sub, walk);
   }
-  openAPISchema(obj(s.not), child(path, 'not'), childOptions({}), walk);
+  openAPISchema(asObject(s.not), child(path, 'not'), childOptions({}), walk);
   for (const junctor of ['allOf', 'oneOf', 'anyOf'] as const) {
     const list = s[junctor];
     if (Array.isArray(list))
       list.forEach((x, i) =>
-        openAPISchema(obj(x), index(child(path, junctor), i), childOptions({}), walk),
+        openAPISchema(asObject(x), index(child(path, junctor), i), childOptions({}), walk),
       );
   }
-  const items = obj(s.items);
+  const items = asObject(s.items);
   if (items) {
     let sub = childOptions({
       resourceRoot: items['x-kubernetes-embedded-resource'] === true,

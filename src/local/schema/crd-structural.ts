@@ -10,19 +10,15 @@ import type { StructuralSchema } from '../../kube/structural.ts';
 import { child, fieldError, index, key, ROOT_FIELD, ruleFieldErrors } from './field.ts';
 import { validateOpenAPI } from './openapi.ts';
 import { prunePaths } from './prune.ts';
-import { isObject, jsonEqual } from './types.ts';
+import { asObject, deepEqual } from '../../kube/json.ts';
 
 type Json = Record<string, unknown>;
 
 const META_FIELDS = new Set(['metadata', 'kind', 'apiVersion']);
 
-function obj(v: unknown): Json | undefined {
-  return isObject(v) ? v : undefined;
-}
-
 function props(s: Json): [string, Json][] {
-  const p = obj(s.properties);
-  return p ? Object.entries(p).map(([k, v]) => [k, obj(v) ?? {}]) : [];
+  const p = asObject(s.properties);
+  return p ? Object.entries(p).map(([k, v]) => [k, asObject(v) ?? {}]) : [];
 }
 
 function str(v: unknown): string {
@@ -65,8 +61,8 @@ function isIntOrStringAnyOf(v: unknown): boolean {
   return (
     Array.isArray(v) &&
     v.length === 2 &&
-    jsonEqual(v[0], { type: 'integer' }) &&
-    jsonEqual(v[1], { type: 'string' })
+    deepEqual(v[0], { type: 'integer' }) &&
+    deepEqual(v[1], { type: 'string' })
   );
 }
 
@@ -79,7 +75,7 @@ function nestedValueValidation(
 ): void {
   if (!s) return;
   valueValidation(s, path, skipAnyOf, false, out);
-  nestedValueValidation(obj(s.items), child(path, 'items'), false, out);
+  nestedValueValidation(asObject(s.items), child(path, 'items'), false, out);
   for (const [k, p] of props(s))
     nestedValueValidation(p, key(child(path, 'properties'), k), false, out);
   for (const [name, how, detail] of NESTED_FORBIDDEN) {
@@ -93,7 +89,7 @@ function nestedValueValidation(
       ),
     );
   }
-  if (obj(s.properties)?.metadata !== undefined) {
+  if (asObject(s.properties)?.metadata !== undefined) {
     out.push(
       fieldError.forbidden(
         key(child(path, 'properties'), 'metadata'),
@@ -112,13 +108,13 @@ function valueValidation(
 ): void {
   if (!skipAnyOf && Array.isArray(s.anyOf)) {
     s.anyOf.forEach((x, i) =>
-      nestedValueValidation(obj(x), index(child(path, 'anyOf'), i), false, out),
+      nestedValueValidation(asObject(x), index(child(path, 'anyOf'), i), false, out),
     );
   }
   if (Array.isArray(s.allOf)) {
     s.allOf.forEach((x, i) =>
       nestedValueValidation(
-        obj(x),
+        asObject(x),
         index(child(path, 'allOf'), i),
         skipFirstAllOfAnyOf && i === 0,
         out,
@@ -127,10 +123,10 @@ function valueValidation(
   }
   if (Array.isArray(s.oneOf)) {
     s.oneOf.forEach((x, i) =>
-      nestedValueValidation(obj(x), index(child(path, 'oneOf'), i), false, out),
+      nestedValueValidation(asObject(x), index(child(path, 'oneOf'), i), false, out),
     );
   }
-  nestedValueValidation(obj(s.not), child(path, 'not'), false, out);
+  nestedValueValidation(asObject(s.not), child(path, 'not'), false, out);
   if (typeof s.pattern === 'string' && s.pattern) {
     // regexp.Compile: RE2, so lookaround and backreferences make the schema invalid.
     const re = compileRegexp(s.pattern);
@@ -157,7 +153,7 @@ function metadataInvariants(
     out.push(fieldError.invalid(child(path, 'type'), str(m.type), 'must be object'));
   }
   if (level !== 'root') return;
-  const names = Object.keys(obj(m.properties) ?? {});
+  const names = Object.keys(asObject(m.properties) ?? {});
   const onlyNames = names.length > 0 && names.every((n) => n === 'name' || n === 'generateName');
   const rest = Object.keys(m).filter(
     (k) =>
@@ -181,7 +177,7 @@ function structuralInvariants(
 ): void {
   if (!s) return;
   const type = str(s.type);
-  const items = obj(s.items);
+  const items = asObject(s.items);
   if (type === 'array' && !items)
     out.push(fieldError.required(child(path, 'items'), 'must be specified'));
   structuralInvariants(items, 'item', child(path, 'items'), out);
@@ -194,7 +190,7 @@ function structuralInvariants(
       );
     }
     structuralInvariants(
-      obj(s.additionalProperties),
+      asObject(s.additionalProperties),
       'field',
       child(path, 'additionalProperties'),
       out,
@@ -222,7 +218,8 @@ function structuralInvariants(
     );
   }
   const skipAnyOf = isIntOrStringAnyOf(s.anyOf);
-  const skipFirstAllOfAnyOf = Array.isArray(s.allOf) && isIntOrStringAnyOf(obj(s.allOf[0])?.anyOf);
+  const skipFirstAllOfAnyOf =
+    Array.isArray(s.allOf) && isIntOrStringAnyOf(asObject(s.allOf[0])?.anyOf);
   valueValidation(s, path, skipAnyOf, skipFirstAllOfAnyOf, out);
   const checkMetadata = level === 'root' || embedded;
   if (embedded && type !== 'object') {
@@ -251,9 +248,9 @@ function structuralInvariants(
   if (level === 'root' && type && type !== 'object') {
     out.push(fieldError.invalid(child(path, 'type'), type, 'must be object at the root'));
   }
-  const properties = obj(s.properties) ?? {};
+  const properties = asObject(s.properties) ?? {};
   for (const meta of ['kind', 'apiVersion']) {
-    const p = obj(properties[meta]);
+    const p = asObject(properties[meta]);
     if (p && checkMetadata && p.type !== 'string') {
       out.push(
         fieldError.invalid(
@@ -264,7 +261,7 @@ function structuralInvariants(
       );
     }
   }
-  const metadata = obj(properties.metadata);
+  const metadata = asObject(properties.metadata);
   if (metadata)
     metadataInvariants(
       metadata,
@@ -316,7 +313,7 @@ function defaults(
     if (errors.length) out.push(...errors);
     else {
       const pruned = prunePaths(s.default, schema, false);
-      if (!jsonEqual(pruned.value, s.default)) {
+      if (!deepEqual(pruned.value, s.default)) {
         out.push(fieldError.invalid(defaultPath, s.default, 'must not have unknown fields'));
       } else {
         out.push(...ruleFieldErrors(evaluateRulesAt(defaultPath, s.default, schema)));
@@ -328,9 +325,9 @@ function defaults(
     const meta = (isRoot || embedded) && META_FIELDS.has(k);
     defaults(p, key(child(path, 'properties'), k), false, insideMeta || meta, out);
   }
-  const items = obj(s.items);
+  const items = asObject(s.items);
   if (items) defaults(items, child(path, 'items'), false, insideMeta, out);
-  const additional = obj(s.additionalProperties);
+  const additional = asObject(s.additionalProperties);
   if (additional) defaults(additional, child(path, 'additionalProperties'), false, insideMeta, out);
 }
 

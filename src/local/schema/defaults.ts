@@ -4,7 +4,7 @@
 // (a default object gets its own nested defaults too), and inside array items
 // and map values.
 import { mapValueSchema, type StructuralSchema } from '../../kube/structural.ts';
-import { isObject } from './types.ts';
+import { clone, isObject } from '../../kube/json.ts';
 
 function isNonNullableNull(x: unknown, s: StructuralSchema | undefined): boolean {
   return x === null && !!s && !s.nullable;
@@ -16,21 +16,20 @@ export function applyDefaultsInPlace(x: unknown, s: StructuralSchema | undefined
   if (isObject(x)) {
     for (const [k, property] of Object.entries(s.properties ?? {})) {
       if (property.default === undefined) continue;
-      if (!(k in x) || isNonNullableNull(x[k], property)) x[k] = structuredClone(property.default);
+      if (!(k in x) || isNonNullableNull(x[k], property)) x[k] = clone(property.default);
     }
     const valueSchema = mapValueSchema(s);
     for (const k of Object.keys(x)) {
       const property = s.properties?.[k];
       if (property) applyDefaultsInPlace(x[k], property);
       else if (valueSchema) {
-        if (isNonNullableNull(x[k], valueSchema))
-          x[k] = structuredClone(valueSchema.default ?? null);
+        if (isNonNullableNull(x[k], valueSchema)) x[k] = clone(valueSchema.default ?? null);
         applyDefaultsInPlace(x[k], valueSchema);
       }
     }
   } else if (Array.isArray(x)) {
     for (let i = 0; i < x.length; i++) {
-      if (isNonNullableNull(x[i], s.items)) x[i] = structuredClone(s.items?.default ?? null);
+      if (isNonNullableNull(x[i], s.items)) x[i] = clone(s.items?.default ?? null);
       applyDefaultsInPlace(x[i], s.items);
     }
   }

@@ -4,9 +4,14 @@
 // DNS-label namespace). The resource root itself is the store's business.
 import type { FieldError } from '../errors.ts';
 import { child, fieldError, index, key } from './field.ts';
-import { dns1035LabelErrors, dns1123LabelErrors } from './names.ts';
+import {
+  isDNS1035Label,
+  isDNS1123Label,
+  isValidPathSegmentName,
+  isValidPathSegmentPrefix,
+} from '../../kube/names.ts';
 import { mapValueSchema, type StructuralSchema } from '../../kube/structural.ts';
-import { isObject } from './types.ts';
+import { isObject } from '../../kube/json.ts';
 
 function groupVersionError(apiVersion: string): string | undefined {
   if (apiVersion === 'v1' || apiVersion === '') return undefined;
@@ -15,31 +20,23 @@ function groupVersionError(apiVersion: string): string | undefined {
   return `unexpected GroupVersion string: ${apiVersion}`;
 }
 
-/** path.ValidatePathSegmentName: what a name inside a URL path may not be. */
-function pathSegmentErrors(name: string, prefix: boolean): string[] {
-  const errors: string[] = [];
-  if (!prefix && (name === '.' || name === '..')) errors.push(`may not be '${name}'`);
-  for (const bad of ['/', '%']) if (name.includes(bad)) errors.push(`may not contain '${bad}'`);
-  return errors;
-}
-
 function validateMetadata(path: string, metadata: unknown): FieldError[] {
   const metaPath = child(path, 'metadata');
   if (!isObject(metadata)) return [fieldError.invalid(metaPath, metadata, 'must be an object')];
   const errors: FieldError[] = [];
   const { name, generateName, namespace } = metadata;
   if (typeof generateName === 'string' && generateName) {
-    for (const msg of pathSegmentErrors(generateName, true)) {
+    for (const msg of isValidPathSegmentPrefix(generateName)) {
       errors.push(fieldError.invalid(child(metaPath, 'generateName'), generateName, msg));
     }
   }
   if (typeof name === 'string' && name) {
-    for (const msg of pathSegmentErrors(name, false)) {
+    for (const msg of isValidPathSegmentName(name)) {
       errors.push(fieldError.invalid(child(metaPath, 'name'), name, msg));
     }
   }
   if (typeof namespace === 'string' && namespace) {
-    for (const msg of dns1123LabelErrors(namespace)) {
+    for (const msg of isDNS1123Label(namespace)) {
       errors.push(fieldError.invalid(child(metaPath, 'namespace'), namespace, msg));
     }
   }
@@ -64,7 +61,7 @@ function validateEmbeddedResource(path: string, x: Record<string, unknown>): Fie
         errors.push(fieldError.invalid(child(path, k), v, 'must be a string'));
       else if (!v) errors.push(fieldError.required(child(path, k)));
       else {
-        const errs = dns1035LabelErrors(v.toLowerCase());
+        const errs = isDNS1035Label(v.toLowerCase());
         if (errs.length) {
           errors.push(
             fieldError.invalid(

@@ -2,6 +2,7 @@
 // type's label, the bad value as Go prints it, then the detail.
 import type { RuleViolation } from '../../kube/cel.ts';
 import type { FieldError } from '../errors.ts';
+import { goQuote, goSharpV } from '../../kube/go-format.ts';
 
 export { child, index, key } from '../../kube/field-path.ts';
 
@@ -13,59 +14,6 @@ export function fieldOf(path: string): string {
   return path === '' ? ROOT_FIELD : path;
 }
 
-/** Go's strconv.Quote for the strings a JSON value can hold. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const code = ch.codePointAt(0)!;
-    if (ch === '"') out += '\\"';
-    else if (ch === '\\') out += '\\\\';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (code === 7) out += '\\a';
-    else if (code === 8) out += '\\b';
-    else if (code === 12) out += '\\f';
-    else if (code === 11) out += '\\v';
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
-    else out += ch;
-  }
-  return out + '"';
-}
-
-/** Go's %v of a float64 (strconv 'g', shortest): 1e+06, 1.5, 65535. */
-export function goFloat(n: number): string {
-  if (Number.isNaN(n)) return 'NaN';
-  if (!Number.isFinite(n)) return n > 0 ? '+Inf' : '-Inf';
-  if (n === 0) return Object.is(n, -0) ? '-0' : '0';
-  const [mantissa, expText] = n.toExponential().split('e') as [string, string];
-  const exp = Number(expText);
-  // Shortest %g uses the exponent form below 1e-4 and from 1e+06 on.
-  if (exp >= -4 && exp < 6) return String(n);
-  return `${mantissa}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-}
-
-/** Go's %v of a JSON number as the decoder types it: int64 when integral, else float64. */
-export function goNumber(n: number): string {
-  return Number.isInteger(n) && Math.abs(n) < 2 ** 63 ? BigInt(n).toString() : goFloat(n);
-}
-
-/** Go's %#v of a decoded JSON value held in an interface{}. */
-export function goSharpV(v: unknown): string {
-  if (v === null || v === undefined) return 'interface {}(nil)';
-  if (typeof v === 'string') return goQuote(v);
-  if (typeof v === 'number') return goNumber(v);
-  if (typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) return `[]interface {}{${v.map(goSharpV).join(', ')}}`;
-  if (typeof v === 'object') {
-    const entries = Object.keys(v)
-      .sort()
-      .map((k) => `${goQuote(k)}:${goSharpV((v as Record<string, unknown>)[k])}`);
-    return `map[string]interface {}{${entries.join(', ')}}`;
-  }
-  return JSON.stringify(v) ?? '';
-}
-
 /** A value field.Error prints verbatim (a Go-rendered struct or slice). */
 export class GoLiteral {
   constructor(readonly text: string) {}
@@ -75,24 +23,8 @@ export class GoLiteral {
 export function badValue(v: unknown): string {
   if (v instanceof GoLiteral) return v.text;
   if (v === null || v === undefined) return '"null"';
-  if (typeof v === 'string') return goQuote(v);
-  if (typeof v === 'number') return goNumber(v);
-  if (typeof v === 'boolean') return String(v);
+  // Strings as %q, numbers and bools as %v, the rest as %#v: what %#v prints for each.
   return goSharpV(v);
-}
-
-/** Go's encoding/json of a JSON value (map keys sorted), as enum values are quoted. */
-export function goJson(v: unknown): string {
-  if (v === null || v === undefined) return 'null';
-  if (Array.isArray(v)) return `[${v.map(goJson).join(',')}]`;
-  if (typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${goJson(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
 }
 
 function withDetail(body: string, detail: string): string {

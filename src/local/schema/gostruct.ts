@@ -1,8 +1,9 @@
 // Go's %#v of the internal apiextensions structs kube puts into CRD field
 // errors as bad values. Pointers to non-nil structs print as addresses in
 // kube, which differ on every run; they print as 0xc000000000 here.
-import { GoLiteral, goQuote } from './field.ts';
-import { isObject } from './types.ts';
+import { GoLiteral } from './field.ts';
+import { goQuote, goStrings } from '../../kube/go-format.ts';
+import { isObject } from '../../kube/json.ts';
 
 const POINTER = '0xc000000000';
 
@@ -65,8 +66,7 @@ export function versionsLiteral(versions: InternalVersion[] | undefined): GoLite
 
 /** []string{...} (or its nil form). */
 export function stringsLiteral(values: string[] | undefined): GoLiteral {
-  if (!values?.length) return new GoLiteral('[]string(nil)');
-  return new GoLiteral(`[]string{${values.map(goQuote).join(', ')}}`);
+  return new GoLiteral(goStrings(values));
 }
 
 /** The root schema struct, which kube prints in full; abbreviated here. */

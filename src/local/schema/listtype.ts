@@ -2,9 +2,10 @@
 // holds no two items with the same keys. kube reports the later duplicate,
 // once, with the key fields as the value (Go prints it as a map).
 import type { FieldError } from '../errors.ts';
-import { child, fieldError, goJson, index, key } from './field.ts';
+import { child, fieldError, index, key } from './field.ts';
+import { goJson } from '../../kube/go-format.ts';
 import { mapValueSchema, type StructuralSchema } from '../../kube/structural.ts';
-import { isObject } from './types.ts';
+import { isObject } from '../../kube/json.ts';
 
 const UNSPECIFIED = Symbol('unspecified key');
 

@@ -3,11 +3,12 @@
 // field errors. Paths follow kube-openapi (`spec.tools[0].name`, map entries
 // `spec.labels.key`); messages name the path "in body" as it does.
 import type { FieldError } from '../errors.ts';
-import { fieldError, goFloat, goJson, goNumber, goQuote } from './field.ts';
+import { fieldError } from './field.ts';
+import { goFloat, goJson, goNumber, goQuote } from '../../kube/go-format.ts';
 import { isSupportedFormat, matchesFormat } from './formats.ts';
 import { compileRegexp } from '../../kube/re2.ts';
 import { mapValueSchema, type StructuralSchema } from '../../kube/structural.ts';
-import { isObject, jsonEqual } from './types.ts';
+import { deepEqual, isObject } from '../../kube/json.ts';
 
 type Kind = 'string' | 'int' | 'float' | 'bool' | 'array' | 'object';
 
@@ -211,7 +212,7 @@ function enumValue(v: unknown): string {
 
 function validateEnum(data: unknown, s: StructuralSchema, name: string): FieldError[] {
   if (!s.enum?.length) return [];
-  if (data !== null && data !== undefined && s.enum.some((e) => e !== null && jsonEqual(e, data))) {
+  if (data !== null && data !== undefined && s.enum.some((e) => e !== null && deepEqual(e, data))) {
     return [];
   }
   return [fieldError.notSupported(fieldPath(name), data ?? null, s.enum.map(enumValue))];

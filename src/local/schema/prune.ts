@@ -6,7 +6,7 @@
 // to ObjectMeta instead, which drops and reports only the fields ObjectMeta
 // does not have.
 import { mapValueSchema, type StructuralSchema } from '../../kube/structural.ts';
-import { isObject } from './types.ts';
+import { clone, isObject } from '../../kube/json.ts';
 import {
   MANAGED_FIELDS_ENTRY_FIELDS,
   OBJECT_META_FIELDS,
@@ -87,7 +87,7 @@ export function prunePaths(
   schema: StructuralSchema,
   isResourceRoot = true,
 ): { value: unknown; unknownFields: string[] } {
-  const copy = structuredClone(value);
+  const copy = clone(value);
   const walk: Walk = { unknown: [] };
   prune(copy, schema, '', walk, isResourceRoot);
   return { value: copy, unknownFields: walk.unknown.sort() };
