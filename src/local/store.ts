@@ -558,26 +558,14 @@ export class Store {
     const live = this.tryGet(type, namespace, name);
     if (patchType === 'apply') return this.#apply(type, namespace, name, live, body, options);
     if (!live) throw errors.notFound(type.plural, type.group, name);
-    let patched: unknown;
-    switch (patchType) {
-      case 'json':
-        patched = applyJsonPatch(live, body);
-        break;
-      case 'merge':
-        if (!isObject(body)) throw errors.badRequest('a merge patch must be a JSON object');
-        patched = applyMergePatch(live, body);
-        break;
-      case 'strategic':
-        if (!type.builtin) {
-          throw errors.unsupportedMediaType([
-            'application/json-patch+json',
-            'application/merge-patch+json',
-            'application/apply-patch+yaml',
-          ]);
-        }
-        patched = applyStrategicMergePatch(live, body, this.#mergeInfo(type));
-        break;
+    if (patchType === 'strategic' && !type.builtin) {
+      throw errors.unsupportedMediaType([
+        'application/json-patch+json',
+        'application/merge-patch+json',
+        'application/apply-patch+yaml',
+      ]);
     }
+    const patched = patchDocument(live, patchType, body, () => this.#mergeInfo(type));
     const next = this.#decode(type, patched);
     if (next.metadata.name !== name) {
       throw errors.invalid(type.kind, type.group, name, [
@@ -947,23 +935,9 @@ export class Store {
     options: WriteOptions = {},
   ): WriteResult {
     const current = this.getScale(type, namespace, name);
-    let patched: unknown;
-    switch (patchType) {
-      case 'json':
-        patched = applyJsonPatch(current, body);
-        break;
-      case 'merge':
-        if (!isObject(body)) throw errors.badRequest('a merge patch must be a JSON object');
-        patched = applyMergePatch(current, body);
-        break;
-      case 'strategic':
-        patched = applyStrategicMergePatch(
-          current,
-          body,
-          mergeInfoForBuiltin('autoscaling', 'v1', 'Scale'),
-        );
-        break;
-    }
+    const patched = patchDocument(current, patchType, body, () =>
+      mergeInfoForBuiltin('autoscaling', 'v1', 'Scale'),
+    );
     return this.updateScale(type, namespace, name, patched, options);
   }
 
@@ -1503,4 +1477,22 @@ function decodeScale(body: unknown): KubeObject {
   }
   if (!isObject(scale.metadata)) scale.metadata = {};
   return scale;
+}
+
+/** A JSON, merge or strategic merge patch applied to a document (apply has its own path). */
+function patchDocument(
+  current: unknown,
+  patchType: Exclude<PatchType, 'apply'>,
+  body: unknown,
+  mergeInfo: () => MergeInfo,
+): unknown {
+  switch (patchType) {
+    case 'json':
+      return applyJsonPatch(current, body);
+    case 'merge':
+      if (!isObject(body)) throw errors.badRequest('a merge patch must be a JSON object');
+      return applyMergePatch(current, body);
+    case 'strategic':
+      return applyStrategicMergePatch(current, body, mergeInfo());
+  }
 }

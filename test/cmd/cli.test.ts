@@ -2,21 +2,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { main } from '../../src/cmd/main.ts';
+import { runMain } from './run-main.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 
-async function run(argv: string[], options: { env?: Record<string, string>; stdin?: string } = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    readStdin: () => options.stdin ?? '',
-    env: options.env ?? {},
-  });
-  return { code, stdout, stderr };
-}
+const run = runMain;
 
 describe('mcp-operator', () => {
   it('manifests crd prints the checked-in CRD', async () => {

@@ -12,40 +12,43 @@ import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 
 const root = new URL('../../', import.meta.url).pathname;
 
+/** `mcp-operator local` as a process; `started` resolves once it says it is ready. */
+function startLocal(args: string[]) {
+  const child = spawn(
+    process.execPath,
+    [`${root}node_modules/tsx/dist/cli.mjs`, 'src/cmd/main.ts', 'local', ...args],
+    { cwd: root },
+  );
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const started = new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', () => out.includes('press Ctrl-C to stop') && resolve());
+    void exited.then(() => reject(new Error(`exited early: ${out}${err}`)));
+  });
+  return {
+    child,
+    exited,
+    started,
+    get out() {
+      return out;
+    },
+  };
+}
+
 describe('mcp-operator local', () => {
   it('serves the API with the CRD and samples, writes a kubeconfig, and stops on SIGINT', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mcp-local-'));
     const kubeconfig = join(dir, 'nested', 'kubeconfig');
-    const child = spawn(
-      process.execPath,
-      [
-        `${root}node_modules/tsx/dist/cli.mjs`,
-        'src/cmd/main.ts',
-        'local',
-        '--no-operator',
-        '--port',
-        '0',
-        '--kubeconfig-out',
-        kubeconfig,
-      ],
-      { cwd: root },
-    );
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    let err = '';
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) =>
-      child.on('exit', (code) => resolve(code)),
-    );
+    const local = startLocal(['--no-operator', '--port', '0', '--kubeconfig-out', kubeconfig]);
+    const { child, exited } = local;
     try {
-      await new Promise<void>((resolve, reject) => {
-        const check = () => (out.includes('press Ctrl-C to stop') ? resolve() : undefined);
-        child.stdout.on('data', check);
-        void exited.then(() => reject(new Error(`exited early: ${out}${err}`)));
-      });
-      assert.match(out, /local control plane listening on https:\/\/127\.0\.0\.1:\d+/);
-      assert.match(out, /installed the MCPServer CRD and 3 sample MCPServer\(s\)/);
-      assert.match(out, /simulated/);
+      await local.started;
+      assert.match(local.out, /local control plane listening on https:\/\/127\.0\.0\.1:\d+/);
+      assert.match(local.out, /installed the MCPServer CRD and 3 sample MCPServer\(s\)/);
+      assert.match(local.out, /simulated/);
       assert.equal(statSync(kubeconfig).mode & 0o777, 0o600);
       const kc = new KubeConfig();
       kc.loadFromString(readFileSync(kubeconfig, 'utf8'));
@@ -63,7 +66,7 @@ describe('mcp-operator local', () => {
       );
       child.kill('SIGINT');
       assert.equal(await exited, 0);
-      assert.match(out, /stopped\n$/);
+      assert.match(local.out, /stopped\n$/);
     } finally {
       child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
@@ -73,30 +76,11 @@ describe('mcp-operator local', () => {
   it('runs the operator in process: the samples become Ready, and Ctrl-C stops both', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mcp-local-'));
     const kubeconfig = join(dir, 'kubeconfig');
-    const child = spawn(
-      process.execPath,
-      [
-        `${root}node_modules/tsx/dist/cli.mjs`,
-        'src/cmd/main.ts',
-        'local',
-        '--port',
-        '0',
-        '--kubeconfig-out',
-        kubeconfig,
-      ],
-      { cwd: root },
-    );
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) =>
-      child.on('exit', (code) => resolve(code)),
-    );
+    const local = startLocal(['--port', '0', '--kubeconfig-out', kubeconfig]);
+    const { child, exited } = local;
     try {
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.on('data', () => out.includes('press Ctrl-C to stop') && resolve());
-        void exited.then(() => reject(new Error(`exited early: ${out}`)));
-      });
-      assert.match(out, /the operator runs in this process; its log: .*operator\.log/);
+      await local.started;
+      assert.match(local.out, /the operator runs in this process; its log: .*operator\.log/);
       const kc = new KubeConfig();
       kc.loadFromString(readFileSync(kubeconfig, 'utf8'));
       const api = kc.makeApiClient(CustomObjectsApi);
@@ -116,7 +100,7 @@ describe('mcp-operator local', () => {
       assert.deepEqual(phases, ['hello-mcp=Ready', 'ticketing=Ready', 'weather=Ready']);
       child.kill('SIGINT');
       assert.equal(await exited, 0);
-      assert.match(out, /stopped\n$/);
+      assert.match(local.out, /stopped\n$/);
     } finally {
       child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });

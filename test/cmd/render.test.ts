@@ -3,7 +3,7 @@
 // validation messages on stderr and exit 1.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { main } from '../../src/cmd/main.ts';
+import { runMain } from './run-main.ts';
 import { parseKubectlYaml } from '../../src/kube/yaml.ts';
 import type { KubeObject } from '../../src/kube/port.ts';
 import { validateMCPServer } from '../../src/api/v1alpha1/validation.ts';
@@ -12,17 +12,7 @@ import { operatorConfig } from '../operator/cluster.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 
-async function run(argv: string[], options: { env?: Record<string, string>; stdin?: string } = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    readStdin: () => options.stdin ?? '',
-    env: options.env ?? {},
-  });
-  return { code, stdout, stderr };
-}
+const run = runMain;
 
 const manifest = (spec: string) => `apiVersion: mcpruntime.org/v1alpha1
 kind: MCPServer
