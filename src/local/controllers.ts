@@ -1,6 +1,13 @@
 // Simulated cluster controllers, so that objects progress without a kubelet
 // or an ingress controller: Deployment status as if the pods came up, and a
 // load-balancer address for Ingresses of simulated classes. Each is switchable.
+import {
+  deployment,
+  ingress,
+  ingressClass,
+  strategyFor,
+  type KindStrategy,
+} from './kinds/index.ts';
 import type { Store } from './store.ts';
 import type { KubeObject, ResourceType } from './types.ts';
 import { rfc3339 } from './metadata.ts';
@@ -37,14 +44,12 @@ export class SimulatedControllers {
   start(): void {
     this.#unsubscribe = this.#store.onChange((type, event) => {
       if (event.type === 'DELETED') return;
-      if (type.group === 'apps' && type.kind === 'Deployment')
-        this.#scheduleDeployment(event.object);
-      if (type.group === 'networking.k8s.io' && type.kind === 'Ingress')
-        this.#scheduleIngress(event.object);
-      if (type.group === 'networking.k8s.io' && type.kind === 'IngressClass')
-        this.#resyncIngresses();
+      const kind = strategyFor(type);
+      if (kind === deployment) this.#scheduleDeployment(event.object);
+      if (kind === ingress) this.#scheduleIngress(event.object);
+      if (kind === ingressClass) this.#resyncIngresses();
     });
-    for (const d of this.#store.list(this.#type('apps', 'deployments'), undefined).items)
+    for (const d of this.#store.list(this.#type(deployment), undefined).items)
       this.#scheduleDeployment(d);
     this.#resyncIngresses();
   }
@@ -78,12 +83,12 @@ export class SimulatedControllers {
     this.#poke(namespace, name);
   }
 
-  #type(group: string, plural: string): ResourceType {
-    return this.#store.typeFor(group, plural)!;
+  #type(kind: KindStrategy): ResourceType {
+    return this.#store.typeFor(kind.group, kind.plural)!;
   }
 
   #poke(namespace: string, name: string) {
-    const d = this.#store.tryGet(this.#type('apps', 'deployments'), namespace, name);
+    const d = this.#store.tryGet(this.#type(deployment), namespace, name);
     if (d) this.#scheduleDeployment(d, true);
   }
 
@@ -99,7 +104,7 @@ export class SimulatedControllers {
     if (!this.options.deployments || d.metadata.deletionTimestamp) return;
     const desired = this.#deploymentStatus(d);
     if (sameStatus(d.status, desired)) return;
-    const type = this.#type('apps', 'deployments');
+    const type = this.#type(deployment);
     this.#later(
       () => {
         const live = this.#store.tryGet(type, d.metadata.namespace, d.metadata.name!);
@@ -202,8 +207,7 @@ export class SimulatedControllers {
   }
 
   #resyncIngresses() {
-    for (const ing of this.#store.list(this.#type('networking.k8s.io', 'ingresses'), undefined)
-      .items) {
+    for (const ing of this.#store.list(this.#type(ingress), undefined).items) {
       this.#scheduleIngress(ing);
     }
   }
@@ -212,15 +216,11 @@ export class SimulatedControllers {
     if (!this.options.ingresses || ing.metadata.deletionTimestamp) return;
     const className = isObject(ing.spec) ? ing.spec.ingressClassName : undefined;
     if (typeof className !== 'string') return;
-    const cls = this.#store.tryGet(
-      this.#type('networking.k8s.io', 'ingressclasses'),
-      undefined,
-      className,
-    );
+    const cls = this.#store.tryGet(this.#type(ingressClass), undefined, className);
     if (cls?.metadata.annotations?.[SIMULATED_CLASS_ANNOTATION] !== 'true') return;
     const status = { loadBalancer: { ingress: [{ ip: SIMULATED_ADDRESS }] } };
     if (sameStatus(ing.status, status)) return;
-    const type = this.#type('networking.k8s.io', 'ingresses');
+    const type = this.#type(ingress);
     this.#later(() => {
       const live = this.#store.tryGet(type, ing.metadata.namespace, ing.metadata.name!);
       if (live && !sameStatus(live.status, status))

@@ -9,7 +9,8 @@ import type { Server } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { asObject } from '../kube/json.ts';
-import { hasScaleSubresource, unknownConversion } from './builtins.ts';
+import { unknownConversion } from './conversion.ts';
+import { strategyFor } from './kinds/index.ts';
 import { ApiError, errors } from './errors.ts';
 import type { Faults, Verb } from './faults.ts';
 import { buildOpenAPI } from './openapi.ts';
@@ -280,7 +281,7 @@ export class LocalHttpServer {
     const served =
       subresource === undefined ||
       (subresource === 'status' && type.statusSubresource) ||
-      (subresource === 'scale' && hasScaleSubresource(type));
+      (subresource === 'scale' && strategyFor(type)?.scale !== undefined);
     if (!served) throw noSuchPath();
     const watch = watchPath || query.get('watch') === 'true' || query.get('watch') === '1';
     let verb: Verb;
@@ -1083,7 +1084,7 @@ function resourceList(groupVersion: string, types: ResourceType[]) {
         ]
       : [];
     // A subresource of another group's kind names its group and version (the Scale's).
-    const scale = hasScaleSubresource(t)
+    const scale = strategyFor(t)?.scale
       ? [
           {
             name: `${t.plural}/scale`,

@@ -11,16 +11,8 @@ import {
 import type { FieldError } from './errors.ts';
 import { fieldError } from './schema/field.ts';
 
+/** Which name check a kind's names pass: DNS subdomains for most (its registry entry says). */
 export type NameRule = 'subdomain' | 'label' | 'dns1035' | 'path-segment';
-
-/** Names of most kinds are DNS subdomains; these kinds are stricter. */
-export function nameRuleFor(group: string, kind: string): NameRule {
-  if (group === '' && kind === 'Namespace') return 'label';
-  if (group === '' && kind === 'Service') return 'dns1035';
-  if (group === '' && kind === 'Event') return 'path-segment';
-  if (group === 'events.k8s.io') return 'path-segment';
-  return 'subdomain';
-}
 
 const NAME_CHECKS: Record<NameRule, (name: string) => string[]> = {
   subdomain: isDNS1123Subdomain,

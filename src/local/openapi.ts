@@ -9,6 +9,7 @@
 // - explain walks components.schemas from the schema carrying the kind's GVK.
 import { createHash } from 'node:crypto';
 import { clone, isObject } from '../kube/json.ts';
+import { strategyFor } from './kinds/index.ts';
 import type { ResourceType } from './types.ts';
 
 export interface OpenAPIDocs {
@@ -1164,23 +1165,6 @@ function otherComponents(): Record<string, Schema> {
   };
 }
 
-/** group/version/kind → the component name of each built-in kind. */
-const BUILTIN_KINDS: Record<string, string> = {
-  '/v1/Namespace': `${CORE}Namespace`,
-  '/v1/ConfigMap': `${CORE}ConfigMap`,
-  '/v1/Secret': `${CORE}Secret`,
-  '/v1/Service': `${CORE}Service`,
-  '/v1/Event': `${CORE}Event`,
-  '/v1/Pod': `${CORE}Pod`,
-  'apps/v1/Deployment': `${APPS}Deployment`,
-  'networking.k8s.io/v1/Ingress': `${NETWORKING}Ingress`,
-  'networking.k8s.io/v1/IngressClass': `${NETWORKING}IngressClass`,
-  'discovery.k8s.io/v1/EndpointSlice': `${DISCOVERY}EndpointSlice`,
-  'coordination.k8s.io/v1/Lease': `${COORDINATION}Lease`,
-  'events.k8s.io/v1/Event': `${EVENTS}Event`,
-  'apiextensions.k8s.io/v1/CustomResourceDefinition': `${APIEXT}CustomResourceDefinition`,
-};
-
 let registryCache: Record<string, Schema> | undefined;
 
 /** Every built-in component schema, meta types included (built once, never mutated). */
@@ -1215,10 +1199,8 @@ function tag(type: ResourceType): string {
 export function schemaName(
   type: Pick<ResourceType, 'group' | 'version' | 'kind' | 'builtin'>,
 ): string {
-  const known = type.builtin
-    ? BUILTIN_KINDS[`${type.group}/${type.version}/${type.kind}`]
-    : undefined;
-  if (known) return known;
+  const known = strategyFor(type);
+  if (known?.version === type.version) return known.openapi;
   // Custom resources: the group reversed, e.g. org.mcpruntime.v1alpha1.MCPServer.
   const reversed = type.group.split('.').reverse().join('.');
   return `${reversed}.${type.version}.${type.kind}`;

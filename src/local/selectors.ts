@@ -4,6 +4,16 @@
 import { goQuote } from '../kube/go-format.ts';
 import { isQualifiedName, isValidLabelValue } from '../kube/names.ts';
 import { errors } from './errors.ts';
+import {
+  at,
+  DEFAULT_SELECTABLE_FIELDS,
+  NAME,
+  NAME_AND_NAMESPACE,
+  only,
+  type Getter,
+  type SelectableFields,
+} from './kinds/field-labels.ts';
+import { strategyFor } from './kinds/index.ts';
 import type { KubeObject, ResourceType } from './types.ts';
 
 export type LabelSelector = (labels: Record<string, string> | undefined) => boolean;
@@ -341,141 +351,7 @@ function unescapeValue(s: string): string {
 
 // ---- which fields a kind can be selected by --------------------------------
 
-type Getter = (obj: KubeObject) => string | undefined;
-
-/**
- * The field selectors one resource supports, as kube-apiserver decides them:
- * the kind's field label conversion function (AddFieldLabelConversionFunc)
- * says which labels a request may use and words the refusal, and the
- * registry's selectable fields (GetAttrs) say what each label reads on the
- * stored object (missing fields read as "").
- */
-export interface SelectableFields {
-  /** What a request's label reads on the stored object; undefined when the label is not supported. */
-  resolve(label: string): Getter | undefined;
-  /** kube-apiserver's message refusing a label (a 400). */
-  unsupported(label: string): string;
-}
-
-function at(...path: string[]): Getter {
-  return (obj) => {
-    let node: unknown = obj;
-    for (const key of path) {
-      if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
-      node = (node as Record<string, unknown>)[key];
-    }
-    if (typeof node === 'string') return node;
-    if (typeof node === 'number' || typeof node === 'boolean') return String(node);
-    return undefined;
-  };
-}
-
-const NAME: Record<string, Getter> = { 'metadata.name': at('metadata', 'name') };
-const NAME_AND_NAMESPACE: Record<string, Getter> = {
-  ...NAME,
-  'metadata.namespace': at('metadata', 'namespace'),
-};
-
-const own = (fields: Record<string, Getter>, label: string) =>
-  Object.prototype.hasOwnProperty.call(fields, label) ? fields[label] : undefined;
-
-/**
- * runtime.DefaultMetaV1FieldSelectorConversion, for kinds that register no
- * conversion function of their own (ConfigMap, Deployment, Ingress, Lease…):
- * metadata.name and metadata.namespace, and a refusal that names them.
- */
-export const DEFAULT_SELECTABLE_FIELDS: SelectableFields = {
-  resolve: (label) => own(NAME_AND_NAMESPACE, label),
-  unsupported: (label) =>
-    `${goQuote(label)} is not a known field selector: only "metadata.name", "metadata.namespace"`,
-};
-
-/** A kind with a conversion function of its own: exactly these labels, refused as "field label not supported". */
-function only(fields: Record<string, Getter>): SelectableFields {
-  return {
-    resolve: (label) => own(fields, label),
-    unsupported: (label) => `field label not supported: ${label}`,
-  };
-}
-
-/** The internal Pod's first pod IP, which v1's conversion fills from podIPs or podIP. */
-const podIP: Getter = (obj) => {
-  const status = obj.status as { podIPs?: unknown; podIP?: unknown } | undefined;
-  const first = Array.isArray(status?.podIPs) ? (status.podIPs[0] as { ip?: unknown }) : undefined;
-  if (typeof first?.ip === 'string') return first.ip;
-  return typeof status?.podIP === 'string' ? status.podIP : undefined;
-};
-
-// pkg/apis/core/v1/conversion.go (labels) and pkg/registry/core/*/strategy.go (values).
-const POD = only({
-  ...NAME_AND_NAMESPACE,
-  'spec.nodeName': at('spec', 'nodeName'),
-  'spec.restartPolicy': at('spec', 'restartPolicy'),
-  'spec.schedulerName': at('spec', 'schedulerName'),
-  'spec.serviceAccountName': at('spec', 'serviceAccountName'),
-  'spec.hostNetwork': (obj) => String(at('spec', 'hostNetwork')(obj) === 'true'),
-  'status.phase': at('status', 'phase'),
-  'status.podIP': podIP,
-  // Accepted by the conversion function, but not among the selectable fields: reads as "".
-  'status.podIPs': () => undefined,
-  'status.nominatedNodeName': at('status', 'nominatedNodeName'),
-  // Old v1 clients' spelling, converted to spec.nodeName.
-  'spec.host': at('spec', 'nodeName'),
-});
-
-/** The core Event's selectable fields; `source` falls back to reportingComponent, as ToSelectableFields does. */
-const CORE_EVENT_FIELDS: Record<string, Getter> = {
-  ...NAME_AND_NAMESPACE,
-  'involvedObject.kind': at('involvedObject', 'kind'),
-  'involvedObject.namespace': at('involvedObject', 'namespace'),
-  'involvedObject.name': at('involvedObject', 'name'),
-  'involvedObject.uid': at('involvedObject', 'uid'),
-  'involvedObject.apiVersion': at('involvedObject', 'apiVersion'),
-  'involvedObject.resourceVersion': at('involvedObject', 'resourceVersion'),
-  'involvedObject.fieldPath': at('involvedObject', 'fieldPath'),
-  reason: at('reason'),
-  reportingComponent: at('reportingComponent'),
-  source: (obj) => at('source', 'component')(obj) || at('reportingComponent')(obj),
-  type: at('type'),
-};
-
-/**
- * events.k8s.io/v1's labels (pkg/apis/events/v1/conversion.go), mapped onto
- * the core fields the shared storage holds.
- */
-const EVENTS_V1_LABELS: Record<string, string> = {
-  reason: 'reason',
-  'regarding.kind': 'involvedObject.kind',
-  'regarding.namespace': 'involvedObject.namespace',
-  'regarding.name': 'involvedObject.name',
-  'regarding.uid': 'involvedObject.uid',
-  'regarding.apiVersion': 'involvedObject.apiVersion',
-  'regarding.resourceVersion': 'involvedObject.resourceVersion',
-  'regarding.fieldPath': 'involvedObject.fieldPath',
-  reportingController: 'reportingComponent',
-  source: 'source',
-  type: 'type',
-  'metadata.namespace': 'metadata.namespace',
-  'metadata.name': 'metadata.name',
-};
-
-const BUILTIN_FIELDS: Record<string, SelectableFields> = {
-  '/Pod': POD,
-  '/Event': only(CORE_EVENT_FIELDS),
-  'events.k8s.io/Event': only(
-    Object.fromEntries(
-      Object.entries(EVENTS_V1_LABELS).map(([label, core]) => [label, CORE_EVENT_FIELDS[core]!]),
-    ),
-  ),
-  // Namespaces refuse metadata.namespace: their conversion function lists only these two.
-  '/Namespace': only({ ...NAME, 'status.phase': at('status', 'phase') }),
-  '/Secret': only({ ...NAME_AND_NAMESPACE, type: at('type') }),
-  '/Service': only({
-    ...NAME_AND_NAMESPACE,
-    'spec.clusterIP': at('spec', 'clusterIP'),
-    'spec.type': at('spec', 'type'),
-  }),
-};
+export { DEFAULT_SELECTABLE_FIELDS, type SelectableFields } from './kinds/field-labels.ts';
 
 /**
  * The field selectors a served resource supports. Built-ins as kube-apiserver
@@ -487,8 +363,7 @@ export function selectableFieldsFor(
   type: Pick<ResourceType, 'group' | 'kind' | 'builtin' | 'namespaced'>,
   crdSelectableFields: readonly string[] = [],
 ): SelectableFields {
-  if (type.builtin)
-    return BUILTIN_FIELDS[`${type.group}/${type.kind}`] ?? DEFAULT_SELECTABLE_FIELDS;
+  if (type.builtin) return strategyFor(type)?.selectableFields ?? DEFAULT_SELECTABLE_FIELDS;
   const fields: Record<string, Getter> = type.namespaced ? { ...NAME_AND_NAMESPACE } : { ...NAME };
   for (const jsonPath of crdSelectableFields) {
     const path = jsonPath.replace(/^\./, '').split('.');

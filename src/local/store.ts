@@ -7,29 +7,20 @@
 // It speaks in objects and ApiErrors; http.ts turns it into REST.
 import { randomUUID } from 'node:crypto';
 import { clone, deepEqual, isObject } from '../kube/json.ts';
-import { applyBuiltinDefaults, validateBuiltin } from './builtin-defaults.ts';
-import {
-  BUILTIN_TYPES,
-  GENERATION_KINDS,
-  RETURNS_DELETED_OBJECT,
-  convertIncoming,
-  eventFromCore,
-  eventToCore,
-  hasScaleSubresource,
-  storageResourceOf,
-  unknownConversion,
-} from './builtins.ts';
+import { unknownConversion } from './conversion.ts';
 import { processCustomResource } from './crd-schema.ts';
-import { crdStatus, resourceTypeFromCRD, validateCRD } from './crd-validation.ts';
+import { crdStatus, resourceTypeFromCRD } from './crd-validation.ts';
 import { ApiError, deletedStatus, errors } from './errors.ts';
 import type { FieldError, Status, SuccessStatus } from './errors.ts';
 import {
-  nameRuleFor,
-  randomSuffix,
-  rfc3339,
-  validateLabelsAndAnnotations,
-  validateName,
-} from './metadata.ts';
+  BUILTIN_TYPES,
+  customResourceDefinition,
+  namespace as namespaceKind,
+  strategyFor,
+  type KindStrategy,
+} from './kinds/index.ts';
+import type { WriteContext } from './kinds/strategy.ts';
+import { randomSuffix, rfc3339, validateLabelsAndAnnotations, validateName } from './metadata.ts';
 import { applyJsonPatch } from './patch/json-patch.ts';
 import { goStrings, jsonKind } from '../kube/go-format.ts';
 import { recordUpdate, serverSideApply } from './patch/managed-fields.ts';
@@ -38,7 +29,6 @@ import type { MergeInfo } from './patch/merge-info.ts';
 import { applyMergePatch } from './patch/merge-patch.ts';
 import { applyStrategicMergePatch } from './patch/strategic-merge-patch.ts';
 import { parseFieldSelector, parseLabelSelector, selectableFieldsFor } from './selectors.ts';
-import { formatSelector } from './table.ts';
 import { fieldError } from './schema/field.ts';
 import { apiVersionOf } from './types.ts';
 import type { KubeObject, ResourceType } from './types.ts';
@@ -154,7 +144,6 @@ export interface StoreOptions {
   allocateClusterIPs?: boolean;
 }
 
-const CRD_GROUP = 'apiextensions.k8s.io';
 const NO_NAMESPACE = '';
 
 export const typeKeyOf = (type: Pick<ResourceType, 'group' | 'plural'>) =>
@@ -200,7 +189,7 @@ export class Store {
     this.allocateClusterIPs = options.allocateClusterIPs ?? true;
     for (const type of BUILTIN_TYPES) this.#types.set(typeKeyOf(type), type);
     for (const ns of ['default', 'kube-system', 'kube-public', 'mcp-runtime']) {
-      this.create(this.typeFor('', 'namespaces')!, undefined, {
+      this.create(this.#typeOf(namespaceKind), undefined, {
         apiVersion: 'v1',
         kind: 'Namespace',
         metadata: { name: ns },
@@ -213,6 +202,11 @@ export class Store {
   /** Every served type (built-ins and those registered by CRDs). */
   types(): ResourceType[] {
     return [...this.#types.values()];
+  }
+
+  /** The served type of a built-in kind (always served). */
+  #typeOf(kind: KindStrategy): ResourceType {
+    return this.#types.get(`${kind.group}/${kind.plural}`)!;
   }
 
   typeFor(group: string, plural: string, version?: string): ResourceType | undefined {
@@ -231,9 +225,8 @@ export class Store {
 
   /** The type whose storage holds a served type's objects: itself, but for cohabitating resources. */
   #storage(type: ResourceType): ResourceType {
-    const { group, plural } = storageResourceOf(type.group, type.plural);
-    if (group === type.group && plural === type.plural) return type;
-    return this.#types.get(`${group}/${plural}`) ?? type;
+    const shared = strategyFor(type)?.storedAs;
+    return (shared && this.#types.get(`${shared.group}/${shared.plural}`)) ?? type;
   }
 
   /** The types that own a storage (the ones internal passes walk, each storage once). */
@@ -245,13 +238,13 @@ export class Store {
   #toView(type: ResourceType, stored: KubeObject): KubeObject {
     const copy = clone(stored);
     if (this.#storage(type) === type) return copy;
-    return type.group === 'events.k8s.io' ? eventFromCore(copy) : copy;
+    return strategyFor(type)?.storedAs?.fromStorage(copy) ?? copy;
   }
 
   /** An object of a served type as its storage keeps it (the object itself when no conversion applies). */
   #toStorage(type: ResourceType, object: KubeObject): KubeObject {
     if (this.#storage(type) === type) return object;
-    return type.group === 'events.k8s.io' ? eventToCore(clone(object)) : clone(object);
+    return strategyFor(type)?.storedAs?.toStorage(clone(object)) ?? clone(object);
   }
 
   /** What a read after the write would show: the object through its storage and back. */
@@ -412,8 +405,7 @@ export class Store {
   /** A custom resource version's `selectableFields` JSON paths, from its CRD. */
   #crdSelectableFields(type: ResourceType): string[] {
     if (type.builtin) return [];
-    const crdType = this.typeFor(CRD_GROUP, 'customresourcedefinitions');
-    if (!crdType) return [];
+    const crdType = this.#typeOf(customResourceDefinition);
     for (const crd of this.#bucket(crdType).values()) {
       const spec = isObject(crd.spec) ? crd.spec : {};
       const names = isObject(spec.names) ? spec.names : {};
@@ -440,7 +432,7 @@ export class Store {
     options: WriteOptions = {},
   ): WriteResult {
     const object = this.#decode(type, body);
-    convertIncoming(type.group, type.kind, object);
+    strategyFor(type)?.decode?.(object);
     namespace = this.#ns(type, namespace);
     if (type.namespaced) {
       if (object.metadata.namespace && namespace && object.metadata.namespace !== namespace) {
@@ -487,8 +479,7 @@ export class Store {
     // Status is the status endpoint's to write; a create starts without one.
     if (type.statusSubresource) delete object.status;
     const warnings = this.#admit(type, object, undefined, options);
-    if (type.group === '' && type.kind === 'Service' && this.allocateClusterIPs)
-      this.#allocateClusterIP(object);
+    strategyFor(type)?.beforeCreate?.(object, this.#writeContext);
     const recorded = recordUpdate({
       before: undefined,
       after: object,
@@ -654,7 +645,7 @@ export class Store {
     managedFieldsDone = false,
   ): WriteResult {
     const name = live.metadata.name!;
-    if (options.subresource !== 'status') convertIncoming(type.group, type.kind, incoming);
+    if (options.subresource !== 'status') strategyFor(type)?.decode?.(incoming);
     let next: KubeObject;
     if (options.subresource === 'status') {
       // The status endpoint changes status and nothing else.
@@ -697,14 +688,7 @@ export class Store {
     }
     if (!managedFieldsDone) meta.managedFields = live.metadata.managedFields;
     const warnings = this.#admit(type, next, live, options);
-    if (type.group === '' && type.kind === 'Service') {
-      const spec = next.spec as Record<string, unknown> | undefined;
-      const liveSpec = live.spec as Record<string, unknown> | undefined;
-      if (spec && liveSpec?.clusterIP && !spec.clusterIP) {
-        spec.clusterIP = liveSpec.clusterIP;
-        spec.clusterIPs = liveSpec.clusterIPs;
-      }
-    }
+    strategyFor(type)?.beforeUpdate?.(next, live);
     if (
       this.#tracksGeneration(type) &&
       !deepEqual(specPart(next, type.statusSubresource), specPart(live, type.statusSubresource))
@@ -781,7 +765,7 @@ export class Store {
         `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${live.metadata.resourceVersion}`,
       );
     }
-    const isNamespace = type.group === '' && type.kind === 'Namespace';
+    const isNamespace = strategyFor(type) === namespaceKind;
     const terminating = live.metadata.deletionTimestamp !== undefined;
     if (isNamespace && terminating) {
       const spec = isObject(live.spec) ? live.spec : {};
@@ -834,7 +818,7 @@ export class Store {
 
   /** The answer to a DELETE that removed the object. */
   #deletedBody(type: ResourceType, gone: KubeObject): KubeObject | SuccessStatus {
-    if (type.builtin && RETURNS_DELETED_OBJECT.has(`${type.group}/${type.kind}`)) return gone;
+    if (strategyFor(type)?.returnsDeletedObject) return gone;
     return deletedStatus(type.plural, type.group, gone.metadata.name!, gone.metadata.uid);
   }
 
@@ -854,7 +838,8 @@ export class Store {
 
   /** GET …/scale: the object's autoscaling/v1 Scale (ScaleREST.Get). */
   getScale(type: ResourceType, namespace: string | undefined, name: string): KubeObject {
-    return scaleOf(this.get(this.#scalable(type), namespace, name));
+    const scale = this.#scaleOf(type);
+    return scale.toScale(this.get(type, namespace, name));
   }
 
   /**
@@ -872,7 +857,7 @@ export class Store {
     body: unknown,
     options: WriteOptions = {},
   ): WriteResult {
-    type = this.#scalable(type);
+    const subresource = this.#scaleOf(type);
     const scale = decodeScale(body);
     namespace = this.#ns(type, namespace);
     if (scale.metadata.name !== undefined && scale.metadata.name !== name) {
@@ -919,7 +904,7 @@ export class Store {
       next.metadata.resourceVersion = scale.metadata.resourceVersion;
     } else delete next.metadata.resourceVersion;
     const result = this.update(type, namespace, name, next, { ...options, subresource: 'scale' });
-    return { ...result, object: scaleOf(result.object) };
+    return { ...result, object: subresource.toScale(result.object) };
   }
 
   /**
@@ -941,11 +926,12 @@ export class Store {
     return this.updateScale(type, namespace, name, patched, options);
   }
 
-  #scalable(type: ResourceType): ResourceType {
-    if (!hasScaleSubresource(type)) {
+  #scaleOf(type: ResourceType): NonNullable<KindStrategy['scale']> {
+    const scale = strategyFor(type)?.scale;
+    if (!scale) {
       throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
     }
-    return type;
+    return scale;
   }
 
   // ---- internals ------------------------------------------------------------
@@ -982,18 +968,16 @@ export class Store {
     const name = object.metadata.name ?? '';
     const fieldErrors: FieldError[] = [];
     if (!old) {
-      for (const problem of validateName(name, nameRuleFor(type.group, type.kind))) {
+      for (const problem of validateName(name, strategyFor(type)?.nameRule ?? 'subdomain')) {
         fieldErrors.push(fieldError.invalid('metadata.name', name, problem));
       }
     }
     fieldErrors.push(...validateLabelsAndAnnotations(object.metadata));
-    if (type.builtin) {
-      applyBuiltinDefaults(object);
-      fieldErrors.push(...validateBuiltin(object, old));
-      if (type.group === CRD_GROUP && type.kind === 'CustomResourceDefinition') {
-        fieldErrors.push(...validateCRD(object, old));
-      }
-    } else if (type.schema) {
+    const strategy = strategyFor(type);
+    if (strategy) {
+      strategy.defaults?.(object);
+      fieldErrors.push(...(strategy.validate?.(object, old) ?? []));
+    } else if (!type.builtin && type.schema) {
       // Metadata errors lead, and keep CEL from running on a broken object, as in kube.
       const metadataErrors = fieldErrors.splice(0);
       const outcome = processCustomResource(object, type.schema, {
@@ -1025,7 +1009,7 @@ export class Store {
   }
 
   #tracksGeneration(type: ResourceType): boolean {
-    return !type.builtin || GENERATION_KINDS.has(`${type.group}/${type.kind}`);
+    return !type.builtin || strategyFor(type)?.tracksGeneration === true;
   }
 
   #conflict(type: ResourceType, name: string): ApiError {
@@ -1038,7 +1022,7 @@ export class Store {
   }
 
   #checkNamespaceWritable(type: ResourceType, namespace: string, name: string) {
-    const ns = this.#bucket(this.typeFor('', 'namespaces')!).get(objectKey(undefined, namespace));
+    const ns = this.#bucket(this.#typeOf(namespaceKind)).get(objectKey(undefined, namespace));
     if (!ns) throw errors.notFound('namespaces', '', namespace);
     if (ns.metadata.deletionTimestamp) {
       throw new ApiError(
@@ -1061,14 +1045,16 @@ export class Store {
     }
   }
 
-  #allocateClusterIP(object: KubeObject) {
-    const spec = (object.spec ??= {}) as Record<string, unknown>;
-    if (spec.type === 'ExternalName' || spec.clusterIP === 'None') return;
-    if (!spec.clusterIP) {
-      const n = this.#nextClusterIP++;
-      spec.clusterIP = `10.96.${Math.floor(n / 250)}.${(n % 250) + 1}`;
-    }
-    spec.clusterIPs = [spec.clusterIP];
+  /** What the kinds' write hooks may ask of the store. */
+  get #writeContext(): WriteContext {
+    return {
+      allocateClusterIP: this.allocateClusterIPs
+        ? () => {
+            const n = this.#nextClusterIP++;
+            return `10.96.${Math.floor(n / 250)}.${(n % 250) + 1}`;
+          }
+        : undefined,
+    };
   }
 
   /** Stores a change of an object given as `type` shows it, and tells watchers and listeners. */
@@ -1119,22 +1105,17 @@ export class Store {
   }
 
   #afterCreate(type: ResourceType, object: KubeObject) {
-    if (type.group === CRD_GROUP && type.kind === 'CustomResourceDefinition')
-      this.#registerCRD(object);
+    if (strategyFor(type) === customResourceDefinition) this.#registerCRD(object);
   }
 
   #afterUpdate(type: ResourceType, object: KubeObject) {
-    if (
-      type.group === CRD_GROUP &&
-      type.kind === 'CustomResourceDefinition' &&
-      !object.metadata.deletionTimestamp
-    ) {
+    if (strategyFor(type) === customResourceDefinition && !object.metadata.deletionTimestamp) {
       this.#registerCRD(object);
     }
   }
 
   #afterDelete(type: ResourceType, object: KubeObject) {
-    if (type.group === CRD_GROUP && type.kind === 'CustomResourceDefinition') {
+    if (strategyFor(type) === customResourceDefinition) {
       const registered = resourceTypeFromCRD(object);
       const served = this.#types.get(typeKeyOf(registered));
       if (served && !served.builtin) {
@@ -1174,7 +1155,7 @@ export class Store {
     const type = resourceTypeFromCRD(crd);
     this.#types.set(typeKeyOf(type), type);
     const key = objectKey(undefined, crd.metadata.name!);
-    const crdType = this.typeFor(CRD_GROUP, 'customresourcedefinitions')!;
+    const crdType = this.#typeOf(customResourceDefinition);
     const stored = this.#bucket(crdType).get(key)!;
     const status = crdStatus(stored, rfc3339(this.#clock()));
     if (!deepEqual(status, stored.status)) {
@@ -1269,7 +1250,7 @@ export class Store {
 
   /** The namespace controller: empties a terminating namespace, then removes it. */
   finalizeNamespaces(): void {
-    const nsType = this.typeFor('', 'namespaces')!;
+    const nsType = this.#typeOf(namespaceKind);
     for (const ns of [...this.#bucket(nsType).values()]) {
       if (!ns.metadata.deletionTimestamp) continue;
       const name = ns.metadata.name!;
@@ -1425,37 +1406,6 @@ function decodeContinue(token: string): { start: string; rv: number } {
 function parseResourceVersion(value: string): number {
   if (!/^\d+$/.test(value)) throw errors.badRequest(`invalid resource version: ${value}`);
   return Number(value);
-}
-
-/**
- * scaleFromDeployment (pkg/registry/apps/deployment/storage): name, namespace,
- * uid, resourceVersion and creationTimestamp of the object, spec.replicas
- * (left out when 0, as Go's omitempty does), status.replicas (always shown)
- * and status.selector, the label selector as its string form.
- */
-export function scaleOf(object: KubeObject): KubeObject {
-  const spec = isObject(object.spec) ? object.spec : {};
-  const status = isObject(object.status) ? object.status : {};
-  const { name, namespace, uid, resourceVersion, creationTimestamp } = object.metadata;
-  const selector = formatSelector(spec.selector);
-  if (selector === '<invalid>') throw errors.badRequest('invalid label selector');
-  const replicas = typeof spec.replicas === 'number' ? spec.replicas : 0;
-  return {
-    kind: 'Scale',
-    apiVersion: 'autoscaling/v1',
-    metadata: {
-      ...(name !== undefined ? { name } : {}),
-      ...(namespace !== undefined ? { namespace } : {}),
-      ...(uid !== undefined ? { uid } : {}),
-      ...(resourceVersion !== undefined ? { resourceVersion } : {}),
-      ...(creationTimestamp !== undefined ? { creationTimestamp } : {}),
-    },
-    spec: replicas ? { replicas } : {},
-    status: {
-      replicas: typeof status.replicas === 'number' ? status.replicas : 0,
-      ...(selector ? { selector } : {}),
-    },
-  };
 }
 
 /** A Scale request body: an object of kind Scale in autoscaling/v1 (both may be left out). */

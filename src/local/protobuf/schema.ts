@@ -36,6 +36,7 @@ import {
   NETWORKING_V1,
 } from './schema/groups.ts';
 import { INTSTR, META_V1, RESOURCE, RUNTIME } from './schema/meta.ts';
+import { KINDS } from '../kinds/index.ts';
 
 const root = new protobuf.Root();
 for (const text of [
@@ -134,32 +135,19 @@ export function lookupMessage(name: string): MessageType {
   return root.lookupType(name);
 }
 
-// Which proto package serves which apiVersion.
-const API_VERSIONS: Record<string, string> = {
-  'k8s.io.api.core.v1': 'v1',
-  'k8s.io.api.apps.v1': 'apps/v1',
-  'k8s.io.api.autoscaling.v1': 'autoscaling/v1',
-  'k8s.io.api.coordination.v1': 'coordination.k8s.io/v1',
-  'k8s.io.api.discovery.v1': 'discovery.k8s.io/v1',
-  'k8s.io.api.events.v1': 'events.k8s.io/v1',
-  'k8s.io.api.networking.v1': 'networking.k8s.io/v1',
-};
-
-/** `apiVersion/kind` → message, for every top-level kind of the schema. */
+/**
+ * `apiVersion/kind` → message: each served built-in kind and its list, as their
+ * registry entries name them (src/local/kinds/), the autoscaling/v1 Scale of
+ * scale subresources, and Status, served as `v1` by every group.
+ */
 const kinds = new Map<string, MessageType>();
-for (const [pkg, apiVersion] of Object.entries(API_VERSIONS)) {
-  const ns = root.lookup(pkg);
-  if (!(ns instanceof protobuf.Namespace)) continue;
-  for (const nested of ns.nestedArray) {
-    if (!(nested instanceof protobuf.Type)) continue;
-    // A kind is a message whose `metadata` is an ObjectMeta or (lists) a ListMeta.
-    const metadata = nested.fields['metadata']?.resolvedType;
-    if (metadata instanceof protobuf.Type && /\.(ObjectMeta|ListMeta)$/.test(metadata.fullName)) {
-      kinds.set(`${apiVersion}/${nested.name}`, nested);
-    }
-  }
+for (const kind of KINDS) {
+  if (!kind.protobuf) continue;
+  const apiVersion = kind.group ? `${kind.group}/${kind.version}` : kind.version;
+  kinds.set(`${apiVersion}/${kind.kind}`, lookupMessage(kind.protobuf));
+  kinds.set(`${apiVersion}/${kind.kind}List`, lookupMessage(`${kind.protobuf}List`));
 }
-// Status is served as `v1` by every group.
+kinds.set('autoscaling/v1/Scale', lookupMessage('k8s.io.api.autoscaling.v1.Scale'));
 kinds.set('v1/Status', lookupMessage(`${META}.Status`));
 
 const deleteOptions = lookupMessage(`${META}.DeleteOptions`);
@@ -179,8 +167,13 @@ export function hasProtobufSchema(apiVersion: string, kind: string): boolean {
   return messageForKind(apiVersion, kind) !== undefined;
 }
 
-/** Whether a message is a top-level kind (whose JSON may carry apiVersion and kind). */
+/**
+ * Whether a message is shaped as a top-level kind, its JSON free to carry
+ * apiVersion and kind: DeleteOptions, or a message whose `metadata` is an
+ * ObjectMeta or (lists) a ListMeta.
+ */
 export function isKindMessage(type: MessageType): boolean {
-  return kindMessages.has(type);
+  if (type === deleteOptions) return true;
+  const metadata = type.fields['metadata']?.resolvedType;
+  return metadata instanceof protobuf.Type && /\.(ObjectMeta|ListMeta)$/.test(metadata.fullName);
 }
-const kindMessages = new Set<MessageType>([...kinds.values(), deleteOptions]);
