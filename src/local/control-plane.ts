@@ -1,10 +1,11 @@
-// The local control plane: the store, the HTTP API server, the simulated
-// controllers and fault injection behind one typed API. A test and trial
+// The local control plane: the store, the HTTP API server, the cluster's
+// controllers (CRD registration, namespace deletion, garbage collection and
+// the simulated ones) and fault injection behind one typed API. A test and trial
 // tool, not a production API server.
 import { randomBytes } from 'node:crypto';
 import { stringify } from 'yaml';
-import { SimulatedControllers, SIMULATED_CLASS_ANNOTATION } from './controllers.ts';
-import type { ControllerOptions } from './controllers.ts';
+import { ClusterControllers, SIMULATED_CLASS_ANNOTATION } from './controllers/index.ts';
+import type { ControllerOptions } from './controllers/index.ts';
 import { Faults } from './faults.ts';
 import type { FailureRule, LatencyRule } from './faults.ts';
 import { LocalHttpServer } from './http.ts';
@@ -29,7 +30,7 @@ export interface LocalControlPlaneOptions {
 export class LocalControlPlane {
   readonly store: Store;
   readonly faults = new Faults();
-  readonly controllers: SimulatedControllers;
+  readonly controllers: ClusterControllers;
   readonly #http: LocalHttpServer;
   readonly #options: LocalControlPlaneOptions;
   readonly tokens: Map<string, string>;
@@ -48,7 +49,7 @@ export class LocalControlPlane {
       allocateClusterIPs: options.simulation?.clusterIPs ?? true,
       ...(options.historySize ? { historySize: options.historySize } : {}),
     });
-    this.controllers = new SimulatedControllers(this.store, {
+    this.controllers = new ClusterControllers(this.store, {
       deployments: options.simulation?.deployments ?? true,
       ingresses: options.simulation?.ingresses ?? true,
       deploymentReadyDelayMs: options.simulation?.deploymentReadyDelayMs ?? 200,
@@ -65,7 +66,7 @@ export class LocalControlPlane {
     });
   }
 
-  /** Starts listening and the simulated controllers; returns the base URL. */
+  /** Starts listening and the controllers; returns the base URL. */
   async start(): Promise<string> {
     this.#port = await this.#http.listen(this.#options.port ?? 0);
     this.controllers.start();

@@ -551,6 +551,12 @@ export function resourceTypeFromCRD(crd: KubeObject): ResourceType {
       jsonPath: str(col.jsonPath),
     };
   });
+  const selectableFields = (
+    Array.isArray(version.selectableFields) ? version.selectableFields : []
+  ).flatMap((f) => {
+    const jsonPath = asObject(f)?.jsonPath;
+    return typeof jsonPath === 'string' ? [jsonPath] : [];
+  });
   return {
     group: c.group,
     version: str(version.name),
@@ -565,6 +571,7 @@ export function resourceTypeFromCRD(crd: KubeObject): ResourceType {
     builtin: false,
     ...(schema ? { schema } : {}),
     printerColumns,
+    ...(selectableFields.length ? { selectableFields } : {}),
   };
 }
 

@@ -5,16 +5,19 @@
 // read, 410 Expired beyond it. Served versions that share a storage
 // (events.k8s.io and core Events) are converted on the way in and out.
 // It speaks in objects and ApiErrors; http.ts turns it into REST.
+// It keeps storage, admission (each kind's defaults, validation and write
+// hooks) and watch, as kube-apiserver's registries do. What the cluster does
+// after a write (CRD registration, namespace deletion, garbage collection) is
+// controllers/' work: they follow onChange and use the verbs below, plus
+// registerType and unregisterType.
 import { randomUUID } from 'node:crypto';
 import { clone, deepEqual, isObject } from '../kube/json.ts';
 import { unknownConversion } from './conversion.ts';
 import { processCustomResource } from './crd-schema.ts';
-import { crdStatus, resourceTypeFromCRD } from './crd-validation.ts';
 import { ApiError, deletedStatus, errors } from './errors.ts';
 import type { FieldError, Status, SuccessStatus } from './errors.ts';
 import {
   BUILTIN_TYPES,
-  customResourceDefinition,
   namespace as namespaceKind,
   strategyFor,
   type KindStrategy,
@@ -31,7 +34,7 @@ import { applyStrategicMergePatch } from './patch/strategic-merge-patch.ts';
 import { parseFieldSelector, parseLabelSelector, selectableFieldsFor } from './selectors.ts';
 import { fieldError } from './schema/field.ts';
 import { apiVersionOf } from './types.ts';
-import type { KubeObject, ResourceType } from './types.ts';
+import type { KubeObject, ManagedFieldsEntry, ResourceType } from './types.ts';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 export interface WatchEvent {
@@ -131,14 +134,22 @@ interface Watcher {
   send: (event: WatchEvent) => void;
 }
 
-/** Something that wants every committed change (the simulated controllers). */
-export type ChangeListener = (type: ResourceType, event: HistoryEntry) => void;
+/** A committed change as the store keeps it (the objects as stored: not to be changed). */
+export type Change = Pick<HistoryEntry, 'type' | 'object' | 'previous'>;
+
+/**
+ * Something that wants every committed change: the cluster's controllers
+ * (src/local/controllers/). Called synchronously after the commit, one change
+ * at a time and in commit order: a change a listener commits is delivered
+ * once every listener has seen the one before it.
+ */
+export type ChangeListener = (storage: ResourceType, change: Change) => void;
 
 export interface StoreOptions {
   clock?: () => Date;
   /** How many events the history of each resource keeps (resume points of watches, exact lists). */
   historySize?: number;
-  /** Delete dependents whose owners are gone. */
+  /** Whether a garbage collector works on the objects (see Store.garbageCollection). */
   garbageCollection?: boolean;
   /** Allocate Service cluster IPs. */
   allocateClusterIPs?: boolean;
@@ -173,12 +184,23 @@ export class Store {
   readonly #histories = new Map<string, History>();
   readonly #watchers = new Set<Watcher>();
   readonly #listeners = new Set<ChangeListener>();
+  /** Changes not yet delivered to the listeners, and whether a delivery is under way. */
+  readonly #undelivered: [ResourceType, HistoryEntry][] = [];
+  #delivering = false;
   readonly #clock: () => Date;
   readonly #historySize: number;
   #rv = 1;
   /** Set by compactHistory: every history starts after it. */
   #compactedRV = 1;
   #nextClusterIP = 1;
+  /**
+   * Whether the garbage collector (controllers/garbage-collector.ts) works on
+   * these objects: kube-apiserver's --enable-garbage-collector, which must
+   * agree with kube-controller-manager's, so the plane keeps one switch that
+   * the collector reads on every pass. Off, DELETE still adds the orphan and
+   * foregroundDeletion finalizers and nothing removes them, as on envtest,
+   * which runs no controller manager.
+   */
   garbageCollection: boolean;
   allocateClusterIPs: boolean;
 
@@ -202,6 +224,29 @@ export class Store {
   /** Every served type (built-ins and those registered by CRDs). */
   types(): ResourceType[] {
     return [...this.#types.values()];
+  }
+
+  /**
+   * Serves a resource that is not built in (what a CRD defines), or replaces
+   * its definition; its objects stay. Built-in resources cannot be replaced.
+   */
+  registerType(type: ResourceType): void {
+    const key = typeKeyOf(type);
+    if (type.builtin || this.#types.get(key)?.builtin) return;
+    this.#types.set(key, type);
+  }
+
+  /**
+   * Stops serving a resource registered with registerType: its objects go
+   * (watchers see each DELETED, finalizers or not) and its storage with them.
+   */
+  unregisterType(type: Pick<ResourceType, 'group' | 'plural'>): void {
+    const key = typeKeyOf(type);
+    const served = this.#types.get(key);
+    if (!served || served.builtin) return;
+    for (const o of [...this.#bucket(served).values()]) this.#commit(served, 'DELETED', clone(o));
+    this.#types.delete(key);
+    this.#objects.delete(key);
   }
 
   /** The served type of a built-in kind (always served). */
@@ -229,8 +274,8 @@ export class Store {
     return (shared && this.#types.get(`${shared.group}/${shared.plural}`)) ?? type;
   }
 
-  /** The types that own a storage (the ones internal passes walk, each storage once). */
-  #storageTypes(): ResourceType[] {
+  /** The types that own a storage: listing each of them sees every object once. */
+  storageTypes(): ResourceType[] {
     return this.types().filter((t) => this.#storage(t) === t);
   }
 
@@ -394,33 +439,9 @@ export class Store {
   #matcher(type: ResourceType, options: { labelSelector?: string; fieldSelector?: string }) {
     const labels = options.labelSelector ? parseLabelSelector(options.labelSelector) : () => true;
     const fields = options.fieldSelector
-      ? parseFieldSelector(
-          options.fieldSelector,
-          selectableFieldsFor(type, this.#crdSelectableFields(type)),
-        )
+      ? parseFieldSelector(options.fieldSelector, selectableFieldsFor(type, type.selectableFields))
       : () => true;
     return (stored: KubeObject) => labels(stored.metadata.labels) && fields(stored);
-  }
-
-  /** A custom resource version's `selectableFields` JSON paths, from its CRD. */
-  #crdSelectableFields(type: ResourceType): string[] {
-    if (type.builtin) return [];
-    const crdType = this.#typeOf(customResourceDefinition);
-    for (const crd of this.#bucket(crdType).values()) {
-      const spec = isObject(crd.spec) ? crd.spec : {};
-      const names = isObject(spec.names) ? spec.names : {};
-      if (spec.group !== type.group || names.plural !== type.plural) continue;
-      const versions = Array.isArray(spec.versions) ? spec.versions : [];
-      const version: unknown = versions.find((v) => isObject(v) && v.name === type.version);
-      const fields =
-        isObject(version) && Array.isArray(version.selectableFields)
-          ? version.selectableFields
-          : [];
-      return fields.flatMap((f) =>
-        isObject(f) && typeof f.jsonPath === 'string' ? [f.jsonPath] : [],
-      );
-    }
-    return [];
   }
 
   // ---- writes ---------------------------------------------------------------
@@ -430,6 +451,17 @@ export class Store {
     namespace: string | undefined,
     body: unknown,
     options: WriteOptions = {},
+  ): WriteResult {
+    return this.#create(type, namespace, body, options);
+  }
+
+  /** A create; `applied`: the managedFields of an apply that creates (it owns its fields as Apply). */
+  #create(
+    type: ResourceType,
+    namespace: string | undefined,
+    body: unknown,
+    options: WriteOptions,
+    applied?: ManagedFieldsEntry[],
   ): WriteResult {
     const object = this.#decode(type, body);
     strategyFor(type)?.decode?.(object);
@@ -480,17 +512,18 @@ export class Store {
     if (type.statusSubresource) delete object.status;
     const warnings = this.#admit(type, object, undefined, options);
     strategyFor(type)?.beforeCreate?.(object, this.#writeContext);
-    const recorded = recordUpdate({
-      before: undefined,
-      after: object,
-      manager: options.fieldManager ?? 'unknown',
-      info: this.#mergeInfo(type),
-      apiVersion: apiVersionOf(type),
-      now: rfc3339(now),
-    });
+    const recorded = applied
+      ? { ...object, metadata: { ...object.metadata, managedFields: clone(applied) } }
+      : recordUpdate({
+          before: undefined,
+          after: object,
+          manager: options.fieldManager ?? 'unknown',
+          info: this.#mergeInfo(type),
+          apiVersion: apiVersionOf(type),
+          now: rfc3339(now),
+        });
     if (options.dryRun) return { object: this.#roundTrip(type, recorded), warnings, code: 201 };
     this.#commit(type, 'ADDED', recorded);
-    this.#afterCreate(type, recorded);
     return {
       object: this.#toView(type, this.#bucket(type).get(objectKey(namespace, name))!),
       warnings,
@@ -619,20 +652,7 @@ export class Store {
       ...(options.subresource === 'status' ? { subresource: 'status' as const } : {}),
       now: rfc3339(this.#clock()),
     });
-    if (!live) {
-      const { managedFields } = merged.metadata;
-      const result = this.create(type, namespace, merged, {
-        ...options,
-        fieldManager: options.fieldManager,
-      });
-      if (!options.dryRun && managedFields) {
-        // The create recorded an Update; an apply that creates owns its fields as Apply.
-        const stored = this.#bucket(type).get(objectKey(namespace, name))!;
-        stored.metadata.managedFields = managedFields;
-        result.object.metadata.managedFields = clone(managedFields);
-      }
-      return result;
-    }
+    if (!live) return this.#create(type, namespace, merged, options, merged.metadata.managedFields);
     return this.#write(type, live, merged, options, true);
   }
 
@@ -723,7 +743,6 @@ export class Store {
       next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0;
     this.#commit(type, 'MODIFIED', next);
     if (finished) this.#remove(this.#storage(type), this.#bucket(type).get(key)!);
-    else this.#afterUpdate(type, next);
     const after = this.#bucket(type).get(key);
     return {
       object: after ? this.#toView(type, after) : this.#roundTrip(type, next),
@@ -809,9 +828,6 @@ export class Store {
       return { object: held, body: held, warnings: [], code: 200 };
     }
     this.#commit(type, 'MODIFIED', next);
-    this.#afterUpdate(type, next);
-    if (isNamespace) this.#scheduleNamespaceFinalization();
-    if (this.garbageCollection) this.#scheduleGarbageCollection();
     const held = this.#toView(type, this.#bucket(type).get(objectKey(namespace, name))!);
     return { object: held, body: held, warnings: [], code: 200 };
   }
@@ -1084,7 +1100,22 @@ export class Store {
       history.floor = history.entries[0]!.rv - 1;
     }
     for (const watcher of this.#watchers) this.#deliver(watcher, entry);
-    for (const listener of this.#listeners) listener(storage, entry);
+    this.#tellListeners(storage, entry);
+  }
+
+  /** Delivers a change to the listeners after those before it, however deep the commit. */
+  #tellListeners(storage: ResourceType, entry: HistoryEntry) {
+    this.#undelivered.push([storage, entry]);
+    if (this.#delivering) return;
+    this.#delivering = true;
+    try {
+      for (let next = this.#undelivered.shift(); next; next = this.#undelivered.shift()) {
+        for (const listener of this.#listeners) listener(...next);
+      }
+    } finally {
+      this.#delivering = false;
+      this.#undelivered.length = 0;
+    }
   }
 
   #historyOf(typeKey: string): History {
@@ -1100,188 +1131,7 @@ export class Store {
   #remove(type: ResourceType, stored: KubeObject): KubeObject {
     const deleted = clone(stored);
     this.#commit(type, 'DELETED', deleted);
-    this.#afterDelete(type, deleted);
     return clone(deleted);
-  }
-
-  #afterCreate(type: ResourceType, object: KubeObject) {
-    if (strategyFor(type) === customResourceDefinition) this.#registerCRD(object);
-  }
-
-  #afterUpdate(type: ResourceType, object: KubeObject) {
-    if (strategyFor(type) === customResourceDefinition && !object.metadata.deletionTimestamp) {
-      this.#registerCRD(object);
-    }
-  }
-
-  #afterDelete(type: ResourceType, object: KubeObject) {
-    if (strategyFor(type) === customResourceDefinition) {
-      const registered = resourceTypeFromCRD(object);
-      const served = this.#types.get(typeKeyOf(registered));
-      if (served && !served.builtin) {
-        for (const o of [...this.#bucket(served).values()])
-          this.#commit(served, 'DELETED', clone(o));
-        this.#types.delete(typeKeyOf(served));
-        this.#objects.delete(typeKeyOf(served));
-      }
-    }
-    if (this.garbageCollection) this.#scheduleGarbageCollection();
-    if (type.namespaced) this.#scheduleNamespaceFinalization();
-  }
-
-  #gcScheduled = false;
-  #namespacesScheduled = false;
-
-  /** One collection pass after a burst of deletes, not one full scan per delete. */
-  #scheduleGarbageCollection() {
-    if (this.#gcScheduled) return;
-    this.#gcScheduled = true;
-    queueMicrotask(() => {
-      this.#gcScheduled = false;
-      this.collectGarbage();
-    });
-  }
-
-  #scheduleNamespaceFinalization() {
-    if (this.#namespacesScheduled) return;
-    this.#namespacesScheduled = true;
-    queueMicrotask(() => {
-      this.#namespacesScheduled = false;
-      this.finalizeNamespaces();
-    });
-  }
-
-  #registerCRD(crd: KubeObject) {
-    const type = resourceTypeFromCRD(crd);
-    this.#types.set(typeKeyOf(type), type);
-    const key = objectKey(undefined, crd.metadata.name!);
-    const crdType = this.#typeOf(customResourceDefinition);
-    const stored = this.#bucket(crdType).get(key)!;
-    const status = crdStatus(stored, rfc3339(this.#clock()));
-    if (!deepEqual(status, stored.status)) {
-      const next = clone(stored);
-      next.status = status;
-      this.#commit(crdType, 'MODIFIED', next);
-    }
-  }
-
-  /**
-   * The garbage collector: deletes objects all of whose owners are gone, and
-   * finishes orphan and foreground deletions. Runs after every delete while
-   * garbage collection is on; tests may call it directly.
-   */
-  collectGarbage(): void {
-    const live = new Set<string>();
-    for (const bucket of this.#objects.values()) {
-      for (const o of bucket.values()) live.add(o.metadata.uid!);
-    }
-    for (const type of this.#storageTypes()) {
-      for (const o of [...this.#bucket(type).values()]) {
-        const owners = o.metadata.ownerReferences ?? [];
-        if (owners.length === 0) continue;
-        if (owners.every((ref) => !live.has(ref.uid)) && !o.metadata.deletionTimestamp) {
-          try {
-            this.delete(type, o.metadata.namespace, o.metadata.name!, {
-              propagationPolicy: 'Background',
-            });
-          } catch {
-            // Already gone.
-          }
-        }
-      }
-    }
-    this.#finishOrphanAndForeground();
-  }
-
-  #dependentsOf(uid: string): [ResourceType, KubeObject][] {
-    const found: [ResourceType, KubeObject][] = [];
-    for (const type of this.#storageTypes()) {
-      for (const o of this.#bucket(type).values()) {
-        if (o.metadata.ownerReferences?.some((r) => r.uid === uid)) found.push([type, o]);
-      }
-    }
-    return found;
-  }
-
-  #finishOrphanAndForeground() {
-    for (const type of this.#storageTypes()) {
-      for (const o of [...this.#bucket(type).values()]) {
-        const finalizers = o.metadata.finalizers ?? [];
-        if (!o.metadata.deletionTimestamp) continue;
-        if (finalizers.includes('orphan')) {
-          for (const [depType, dep] of this.#dependentsOf(o.metadata.uid!)) {
-            const next = clone(dep);
-            next.metadata.ownerReferences = dep.metadata.ownerReferences!.filter(
-              (r) => r.uid !== o.metadata.uid,
-            );
-            if (next.metadata.ownerReferences.length === 0) delete next.metadata.ownerReferences;
-            this.#commit(depType, 'MODIFIED', next);
-          }
-          this.#dropFinalizer(type, o, 'orphan');
-        } else if (finalizers.includes('foregroundDeletion')) {
-          const dependents = this.#dependentsOf(o.metadata.uid!);
-          for (const [depType, dep] of dependents) {
-            if (!dep.metadata.deletionTimestamp) {
-              this.delete(depType, dep.metadata.namespace, dep.metadata.name!, {
-                propagationPolicy: 'Foreground',
-              });
-            }
-          }
-          if (this.#dependentsOf(o.metadata.uid!).length === 0)
-            this.#dropFinalizer(type, o, 'foregroundDeletion');
-        }
-      }
-    }
-  }
-
-  #dropFinalizer(type: ResourceType, o: KubeObject, finalizer: string) {
-    const current = this.#bucket(type).get(objectKey(o.metadata.namespace, o.metadata.name!));
-    if (!current) return;
-    const next = clone(current);
-    next.metadata.finalizers = (current.metadata.finalizers ?? []).filter((f) => f !== finalizer);
-    if (next.metadata.finalizers.length === 0) delete next.metadata.finalizers;
-    this.#commit(type, 'MODIFIED', next);
-    if (!next.metadata.finalizers)
-      this.#remove(
-        type,
-        this.#bucket(type).get(objectKey(o.metadata.namespace, o.metadata.name!))!,
-      );
-  }
-
-  /** The namespace controller: empties a terminating namespace, then removes it. */
-  finalizeNamespaces(): void {
-    const nsType = this.#typeOf(namespaceKind);
-    for (const ns of [...this.#bucket(nsType).values()]) {
-      if (!ns.metadata.deletionTimestamp) continue;
-      const name = ns.metadata.name!;
-      for (const type of this.#storageTypes()) {
-        if (!type.namespaced) continue;
-        for (const o of [...this.#bucket(type).values()]) {
-          if (o.metadata.namespace === name && !o.metadata.deletionTimestamp) {
-            this.delete(type, name, o.metadata.name!);
-          }
-        }
-      }
-      const current = this.#bucket(nsType).get(objectKey(undefined, name));
-      if (
-        current &&
-        this.#countIn(name) === 0 &&
-        (current.metadata.finalizers ?? []).length === 0
-      ) {
-        const next = clone(current);
-        next.spec = { ...(next.spec as object), finalizers: [] };
-        this.#commit(nsType, 'DELETED', next);
-      }
-    }
-  }
-
-  #countIn(namespace: string): number {
-    let n = 0;
-    for (const type of this.#storageTypes()) {
-      if (!type.namespaced) continue;
-      for (const o of this.#bucket(type).values()) if (o.metadata.namespace === namespace) n++;
-    }
-    return n;
   }
 
   // ---- watch ----------------------------------------------------------------

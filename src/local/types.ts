@@ -60,6 +60,8 @@ export interface ResourceType {
   schema?: StructuralSchema;
   /** CRDs: additionalPrinterColumns. */
   printerColumns?: PrinterColumn[];
+  /** CRDs: the version's selectableFields, as JSON paths (`.spec.color`). */
+  selectableFields?: string[];
 }
 
 export { apiVersionOf } from '../kube/port.ts';

@@ -19,7 +19,7 @@ import { isObject } from '../../src/kube/json.ts';
 import { RESOURCES } from '../../src/kube/port.ts';
 import type { KubeObject, KubePort, ResourceRef } from '../../src/kube/port.ts';
 import type { MCPServerStatus } from '../../src/api/v1alpha1/schema.ts';
-import { SIMULATED_CLASS_ANNOTATION } from '../../src/local/controllers.ts';
+import { SIMULATED_CLASS_ANNOTATION } from '../../src/local/controllers/index.ts';
 import { LocalControlPlane } from '../../src/local/control-plane.ts';
 import type { OperatorConfig } from '../../src/operator/config.ts';
 import { mcpServerController } from '../../src/operator/controller.ts';

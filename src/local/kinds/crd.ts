@@ -1,6 +1,6 @@
 // apiextensions.k8s.io/v1 CustomResourceDefinition: validated as
-// apiextensions-apiserver does (crd-validation.ts); registering the resources
-// it defines is the store's.
+// apiextensions-apiserver does (crd-validation.ts); serving the resources it
+// defines is controllers/crd-registrar.ts's.
 import { atomic } from '../patch/merge-rules.ts';
 import { validateCRD } from '../crd-validation.ts';
 import { kindStrategy } from './strategy.ts';
