@@ -8,8 +8,8 @@ import { ClusterControllers, SIMULATED_CLASS_ANNOTATION } from './controllers/in
 import type { ControllerOptions } from './controllers/index.ts';
 import { Faults } from './faults.ts';
 import type { FailureRule, LatencyRule } from './faults.ts';
-import { LocalHttpServer } from './http.ts';
-import type { DenyRule } from './http.ts';
+import { LocalHttpServer } from './http/server.ts';
+import type { DenyRule } from './http/auth.ts';
 import { selfSignedCertificate } from './self-signed.ts';
 import { Store } from './store.ts';
 import type { KubeObject, ResourceType } from './types.ts';

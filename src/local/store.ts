@@ -4,7 +4,7 @@
 // (kube-apiserver's watch cache) that watches resume from and exact lists
 // read, 410 Expired beyond it. Served versions that share a storage
 // (events.k8s.io and core Events) are converted on the way in and out.
-// It speaks in objects and ApiErrors; http.ts turns it into REST.
+// It speaks in objects and ApiErrors; http/ turns it into REST.
 // It keeps storage, admission (each kind's defaults, validation and write
 // hooks) and watch, as kube-apiserver's registries do. What the cluster does
 // after a write (CRD registration, namespace deletion, garbage collection) is
