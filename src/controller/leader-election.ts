@@ -9,6 +9,9 @@ import type { Clock } from './clock.ts';
 import { NotFoundError } from '../kube/errors.ts';
 import { RESOURCES } from '../kube/port.ts';
 import type { KubeObject, KubePort } from '../kube/port.ts';
+import { microTime } from '../kube/time.ts';
+
+export { microTime };
 
 export interface LeaderElectionOptions {
   port: KubePort;
@@ -408,13 +411,4 @@ function specOf(r: LeaseRecord): NonNullable<Lease['spec']> {
     ...(r.renewTime ? { renewTime: r.renewTime } : {}),
     leaseTransitions: r.leaseTransitions,
   };
-}
-
-/** A Kubernetes MicroTime: RFC 3339 in UTC with exactly six fractional digits. */
-export function microTime(ms: number): string {
-  if (!Number.isFinite(ms)) throw new RangeError(`microTime: not a time: ${ms}`);
-  const whole = Math.floor(ms);
-  const micros = Math.min(999, Math.floor((ms - whole) * 1000));
-  const iso = new Date(whole).toISOString(); // 2026-11-24T21:00:00.123Z
-  return `${iso.slice(0, -1)}${String(micros).padStart(3, '0')}Z`;
 }

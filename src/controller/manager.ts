@@ -155,11 +155,11 @@ export class Manager {
     return undefined;
   }
 
-  /** Every cached object of a resource. */
+  /** Every cached object of a resource, unordered (read once per reconcile for route ownership). */
   cachedList<T extends KubeObject = KubeObject>(resource: ResourceRef): T[] {
     const seen = new Map<string, T>();
     for (const informer of this.#informersOf(resource)) {
-      for (const object of informer.cache.list()) seen.set(objectKey(object), object as T);
+      for (const object of informer.cache.values()) seen.set(objectKey(object), object as T);
     }
     return [...seen.values()];
   }

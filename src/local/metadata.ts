@@ -73,7 +73,4 @@ export function randomSuffix(length = 5): string {
   return out;
 }
 
-/** kube-apiserver's timestamp format: RFC 3339 with seconds. */
-export function rfc3339(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+export { rfc3339 } from '../kube/time.ts';

@@ -28,7 +28,7 @@ export interface MCPServerControllerOptions {
 }
 
 /** The manager's shared caches as the reconciler reads them. */
-export function managerReader(manager: Manager): ObjectReader {
+function managerReader(manager: Manager): ObjectReader {
   return {
     get: (resource, key) => manager.cached(resource, key),
     list: (resource) => manager.cachedList(resource),

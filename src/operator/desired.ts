@@ -55,7 +55,7 @@ export type DesiredResult =
   | { ok: true; desired: DesiredState }
   | { ok: false; reason: 'GatewayImageMissing'; path: 'spec.gateway.image'; message: string };
 
-export const GATEWAY_IMAGE_MISSING_MESSAGE =
+const GATEWAY_IMAGE_MISSING_MESSAGE =
   'the gateway sidecar is enabled but no image resolves: set spec.gateway.image, ' +
   'configure MCP_GATEWAY_PROXY_IMAGE on the operator, or set spec.gateway.enabled: false';
 

@@ -21,7 +21,7 @@ import type { KubeObject } from '../kube/port.ts';
 type Fields = JsonObject;
 
 /** Union of the FieldsV1 sets `manager` owns on the main resource (status writes left out). */
-export function ownedFields(live: KubeObject, manager: string): Fields {
+function ownedFields(live: KubeObject, manager: string): Fields {
   let owned: Fields = {};
   for (const entry of live.metadata.managedFields ?? []) {
     if (!isObject(entry) || entry.manager !== manager || entry.subresource) continue;

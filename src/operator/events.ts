@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { API_VERSION, FIELD_MANAGER, KIND } from '../api/v1alpha1/defaults.ts';
 import type { Clock } from '../controller/clock.ts';
-import { microTime } from '../controller/leader-election.ts';
+import { microTime } from '../kube/time.ts';
 import type { Logger } from '../controller/logging.ts';
 import { NotFoundError } from '../kube/errors.ts';
 import { RESOURCES } from '../kube/port.ts';

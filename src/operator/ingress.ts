@@ -2,17 +2,17 @@
 // the effective host or hostless, one Prefix path to the Service. Annotations
 // are the ingress class's defaults with the user's ingressAnnotations on top.
 import { DEFAULTS } from '../api/v1alpha1/defaults.ts';
+import { TRAEFIK_TLS } from '../api/v1alpha1/effective.ts';
 import type { KubeObject } from '../kube/port.ts';
 import type { OperatorConfig } from './config.ts';
 import type { OwnedMetadata } from './desired.ts';
 
-export const TRAEFIK_ENTRYPOINTS = 'traefik.ingress.kubernetes.io/router.entrypoints';
-export const TRAEFIK_TLS = 'traefik.ingress.kubernetes.io/router.tls';
-export const NGINX_SSL_REDIRECT = 'nginx.ingress.kubernetes.io/ssl-redirect';
-export const NGINX_PROXY_BUFFERING = 'nginx.ingress.kubernetes.io/proxy-buffering';
-export const NGINX_PROXY_READ_TIMEOUT = 'nginx.ingress.kubernetes.io/proxy-read-timeout';
-export const NGINX_PROXY_SEND_TIMEOUT = 'nginx.ingress.kubernetes.io/proxy-send-timeout';
-export const INGRESS_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
+const TRAEFIK_ENTRYPOINTS = 'traefik.ingress.kubernetes.io/router.entrypoints';
+const NGINX_SSL_REDIRECT = 'nginx.ingress.kubernetes.io/ssl-redirect';
+const NGINX_PROXY_BUFFERING = 'nginx.ingress.kubernetes.io/proxy-buffering';
+const NGINX_PROXY_READ_TIMEOUT = 'nginx.ingress.kubernetes.io/proxy-read-timeout';
+const NGINX_PROXY_SEND_TIMEOUT = 'nginx.ingress.kubernetes.io/proxy-send-timeout';
+const INGRESS_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 
 /** The annotations an ingress class gets by default; none for a class not in the table. */
 export function ingressClassAnnotations(

@@ -42,6 +42,7 @@ import { computeStatus } from './status.ts';
 import type { Outcome, Surfaces } from './status.ts';
 import type { ServerMetrics } from './metrics.ts';
 import { canonicalURL } from '../api/v1alpha1/effective.ts';
+import { rfc3339 } from '../kube/time.ts';
 
 export interface ReconcilerDeps {
   port: KubePort;
@@ -414,9 +415,4 @@ function reportedForeign(status: MCPServerStatus | undefined, kind: string): boo
   return (status?.conditions ?? []).some(
     (c) => c.type === `${kind}Ready` && c.reason === 'ForeignObject',
   );
-}
-
-/** RFC 3339 with second precision, as metav1.Time serializes. */
-export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }

@@ -6,7 +6,7 @@ import type { KubeObject } from '../kube/port.ts';
 import type { OwnedMetadata } from './desired.ts';
 
 /** The annotations the operator sets on the Service while a sidecar runs (and removes after). */
-export const PROMETHEUS_ANNOTATIONS: Readonly<Record<string, string>> = {
+const PROMETHEUS_ANNOTATIONS: Readonly<Record<string, string>> = {
   'prometheus.io/scrape': 'true',
   'prometheus.io/port': String(GATEWAY_METRICS_PORT),
   'prometheus.io/path': '/metrics',

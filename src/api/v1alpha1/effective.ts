@@ -114,7 +114,8 @@ export function gatewayUpstreamURL(spec: Pick<MCPServerSpecInput, 'gateway' | 'p
   return spec.gateway?.upstreamURL?.trim() || `http://127.0.0.1:${spec.port ?? DEFAULTS.port}`;
 }
 
-const TRAEFIK_TLS = 'traefik.ingress.kubernetes.io/router.tls';
+/** Traefik's TLS annotation: the operator sets it for MCP_DEFAULT_INGRESS_TLS, and a user's makes URLs https. */
+export const TRAEFIK_TLS = 'traefik.ingress.kubernetes.io/router.tls';
 
 /** Whether the route is served over TLS: the operator's default, or the Traefik TLS annotation. */
 export function routeUsesTLS(
