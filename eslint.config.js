@@ -1,14 +1,16 @@
 // Type-aware linting for everything TypeScript in the repo.
 import tseslint from 'typescript-eslint';
+import layers from './eslint/layers.js';
 
 export default tseslint.config(
   {
     ignores: [
       'node_modules/',
-      'dist/',
+      '**/dist/',
       'coverage/',
       '.local/',
       'eslint.config.js',
+      'eslint/',
       'scripts/*.mjs',
     ],
   },
@@ -24,6 +26,11 @@ export default tseslint.config(
       ],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
+  },
+  {
+    files: ['src/**/*.ts', 'packages/*/src/**/*.ts'],
+    plugins: { layers },
+    rules: { 'layers/one-way': 'error' },
   },
   {
     files: ['test/**/*.ts', '**/*.test.ts'],

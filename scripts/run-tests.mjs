@@ -19,7 +19,13 @@ function findTests(dir) {
     return entry.name.endsWith('.test.ts') ? [relative(root, path)] : [];
   });
 }
-const onDisk = [...findTests(join(root, 'src')), ...findTests(join(root, 'test'))];
+// The workspace packages' suites run here too (and from their own folders).
+const packages = readdirSync(join(root, 'packages')).map((name) => join(root, 'packages', name));
+const onDisk = [
+  ...findTests(join(root, 'src')),
+  ...findTests(join(root, 'test')),
+  ...packages.flatMap((dir) => [...findTests(join(dir, 'src')), ...findTests(join(dir, 'test'))]),
+];
 const unlisted = onDisk.filter((f) => !listed.includes(f));
 const missing = listed.filter((f) => !onDisk.includes(f));
 if (unlisted.length || missing.length) {
@@ -33,7 +39,7 @@ const filters = process.argv.slice(2);
 const files = filters.length ? listed.filter((f) => filters.some((x) => f.includes(x))) : listed;
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', ...files],
+  ['--conditions=source', '--import', 'tsx', '--test', '--test-reporter=spec', ...files],
   { cwd: root, stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

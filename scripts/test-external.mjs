@@ -14,6 +14,7 @@ const kubeconfig = join(dir, 'kubeconfig');
 const plane = spawn(
   process.execPath,
   [
+    '--conditions=source',
     '--import',
     'tsx',
     'src/cmd/main.ts',
@@ -41,7 +42,7 @@ if (started && existsSync(kubeconfig)) {
     .map((f) => `test/operator/${f}`);
   const result = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', '--test-reporter=dot', ...suites],
+    ['--conditions=source', '--import', 'tsx', '--test', '--test-reporter=dot', ...suites],
     { cwd: root, stdio: 'inherit', env: { ...process.env, TEST_KUBECONFIG: kubeconfig } },
   );
   status = result.status ?? 1;

@@ -1,7 +1,7 @@
 // The operator's environment, read once at start-up into one typed object.
 // Nothing deeper than cmd/ reads process.env.
 import { PROVISIONED_REGISTRY_SECRET_NAME, REGISTRY_PULL_HOST } from '../api/v1alpha1/defaults.ts';
-import { isDNS1123Subdomain, isWildcardDNS1123Subdomain } from '../kube/names.ts';
+import { isDNS1123Subdomain, isWildcardDNS1123Subdomain } from '@mcp-operator/kube-core/names';
 import type { OperatorConfig, ReadinessMode } from '../operator/config.ts';
 
 export type OperatorEnv = OperatorConfig;

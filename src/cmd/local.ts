@@ -10,10 +10,10 @@ import { realClock } from '../controller/clock.ts';
 import { createLogger } from '../controller/logging.ts';
 import { Manager } from '../controller/manager.ts';
 import { createKubeClient } from '../kube/client.ts';
-import { LocalControlPlane } from '../local/control-plane.ts';
+import { LocalControlPlane } from '@mcp-operator/local-control-plane/control-plane';
 import type { OperatorConfig } from '../operator/config.ts';
 import { mcpServerController } from '../operator/controller.ts';
-import type { KubeObject } from '../local/types.ts';
+import type { KubeObject } from '@mcp-operator/local-control-plane/types';
 import { parseDocuments } from './manifests.ts';
 
 export interface LocalFlags {

@@ -12,7 +12,6 @@ import { desiredState } from '../operator/desired.ts';
 import type { DesiredState } from '../operator/desired.ts';
 import { parseOperatorEnv } from './env.ts';
 import type { OperatorEnv } from './env.ts';
-import { parseLocalFlags, startLocal } from './local.ts';
 import { ConfigError, parseRunConfig, runOperator } from './run.ts';
 import { loadDocuments } from './manifests.ts';
 
@@ -173,6 +172,9 @@ function render(args: string[], io: Io): number {
 
 /** Runs `local` until SIGINT/SIGTERM; resolves with the exit code. */
 async function local(args: string[], io: Io): Promise<number> {
+  // Loaded here, not at the top: only `local` brings in the control plane, so
+  // `run` in a cluster never loads it (eslint's layer rule keeps it that way).
+  const { parseLocalFlags, startLocal } = await import('./local.ts');
   let flags;
   try {
     flags = parseLocalFlags(args);

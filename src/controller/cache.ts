@@ -1,7 +1,7 @@
 // The informer's local copy of the watched objects, keyed as client-go's
 // MetaNamespaceKeyFunc keys them. Readers get a read-only view; only the
 // informer that owns the backing map writes to it.
-import type { KubeObject } from '../kube/port.ts';
+import type { KubeObject } from '@mcp-operator/kube-core/port';
 
 /** "namespace/name" for namespaced objects, "name" for cluster-scoped ones. */
 export function objectKey(obj: Pick<KubeObject, 'metadata'>): string {

@@ -1,6 +1,6 @@
 // Pure translation of what the server said (a list, a watch event) into the
 // changes the informer applies to its cache and hands to its handlers.
-import type { KubeObject } from '../kube/port.ts';
+import type { KubeObject } from '@mcp-operator/kube-core/port';
 import { objectKey } from './cache.ts';
 
 export type Change<T extends KubeObject> =

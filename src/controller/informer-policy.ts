@@ -1,6 +1,6 @@
 // What the informer does after a watch ends: resume at once, resume after a
 // backoff, or relist. Kept pure so each case is a table row in the tests.
-import { GoneError, isRetryable } from '../kube/errors.ts';
+import { GoneError, isRetryable } from '@mcp-operator/kube-core/errors';
 
 /** A watch that moved nothing on and ended sooner than this is suspicious (client-go's "very short watch"). */
 export const SHORT_WATCH_MS = 1000;

@@ -3,8 +3,8 @@
 // stock client-node informer it never gives up while running: clean ends
 // resume, 410 relists, other failures back off and retry, and a watchdog
 // restarts watches that go silent.
-import { NotFoundError, TransportError } from '../kube/errors.ts';
-import { apiVersionOf } from '../kube/port.ts';
+import { NotFoundError, TransportError } from '@mcp-operator/kube-core/errors';
+import { apiVersionOf } from '@mcp-operator/kube-core/port';
 import type {
   KubeObject,
   KubePort,
@@ -14,7 +14,7 @@ import type {
   WatchEvent,
   WatchHandle,
   WatchOptions,
-} from '../kube/port.ts';
+} from '@mcp-operator/kube-core/port';
 import { exponentialBackoff } from './backoff.ts';
 import type { Backoff } from './backoff.ts';
 import { ObjectCache } from './cache.ts';

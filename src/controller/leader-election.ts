@@ -6,10 +6,10 @@
 // deadline. Optimistic concurrency on resourceVersion decides every race.
 import { realClock } from './clock.ts';
 import type { Clock } from './clock.ts';
-import { NotFoundError } from '../kube/errors.ts';
-import { RESOURCES } from '../kube/port.ts';
-import type { KubeObject, KubePort } from '../kube/port.ts';
-import { microTime } from '../kube/time.ts';
+import { NotFoundError } from '@mcp-operator/kube-core/errors';
+import { RESOURCES } from '@mcp-operator/kube-core/port';
+import type { KubeObject, KubePort } from '@mcp-operator/kube-core/port';
+import { microTime } from '@mcp-operator/kube-core/time';
 
 export { microTime };
 

@@ -2,7 +2,7 @@
 // controller, optional leader election, health and metrics servers, and a
 // graceful shutdown. It knows nothing about MCP.
 import { randomUUID } from 'node:crypto';
-import type { KubeObject, KubePort, ResourceRef } from '../kube/port.ts';
+import type { KubeObject, KubePort, ResourceRef } from '@mcp-operator/kube-core/port';
 import { objectKey, splitKey } from './cache.ts';
 import { realClock } from './clock.ts';
 import type { Clock } from './clock.ts';

@@ -2,9 +2,9 @@
 // here (so Content-Types, query parameters and timeouts are exactly what
 // kube-apiserver expects) and sent with client-node's authentication and TLS.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { TransportError } from './errors.ts';
+import { TransportError } from '@mcp-operator/kube-core/errors';
 import { KubeHttp } from './http.ts';
-import { isObject } from './json.ts';
+import { isObject } from '@mcp-operator/kube-core/json';
 import { KubeConfigError } from './kubeconfig.ts';
 import { listQuery, resourcePath, watchQuery, withQuery, writeQuery } from './paths.ts';
 import type {
@@ -19,9 +19,14 @@ import type {
   WatchHandle,
   WatchOptions,
   WriteOptions,
-} from './port.ts';
-import { collectionNamespace, objectNamespace, requireName, withTypeMeta } from './targets.ts';
-import { decodeWatchEvent, readLines, WatchSession } from './watch-events.ts';
+} from '@mcp-operator/kube-core/port';
+import {
+  collectionNamespace,
+  objectNamespace,
+  requireName,
+  withTypeMeta,
+} from '@mcp-operator/kube-core/targets';
+import { decodeWatchEvent, readLines, WatchSession } from '@mcp-operator/kube-core/watch-events';
 
 export { KubeConfigError, loadKubeConfig } from './kubeconfig.ts';
 export type { LoadKubeConfigOptions } from './kubeconfig.ts';

@@ -5,9 +5,9 @@
 // ours, and so is turning every failure into a typed error.
 import { IsomorphicFetchHttpLibrary, RequestContext } from '@kubernetes/client-node';
 import type { KubeConfig, ResponseContext } from '@kubernetes/client-node';
-import { errorFromStatus, KubeApiError, TransportError } from './errors.ts';
-import type { ApiStatus } from './errors.ts';
-import { isObject } from './json.ts';
+import { errorFromStatus, KubeApiError, TransportError } from '@mcp-operator/kube-core/errors';
+import type { ApiStatus } from '@mcp-operator/kube-core/errors';
+import { isObject } from '@mcp-operator/kube-core/json';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

@@ -1,7 +1,12 @@
 // REST paths and query strings for a ResourceRef, as kube-apiserver serves
 // them: core `/api/v1`, groups `/apis/<group>/<version>`, then an optional
 // `namespaces/<ns>`, the plural, the name and the `status` subresource.
-import type { ListOptions, ResourceRef, WatchOptions, WriteOptions } from './port.ts';
+import type {
+  ListOptions,
+  ResourceRef,
+  WatchOptions,
+  WriteOptions,
+} from '@mcp-operator/kube-core/port';
 
 export function resourcePath(
   resource: ResourceRef,

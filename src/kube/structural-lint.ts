@@ -3,7 +3,7 @@
 // every pattern and CEL rule compiled as kube compiles them (RE2, the one CEL
 // environment), and the bounds the project wants under every rule. Returns
 // every problem found, each with its schema path.
-import { compileRule, declType, minSerializedSize } from './cel/check.ts';
+import { compileRule, declType, minSerializedSize } from '@mcp-operator/kube-core/cel/check';
 import {
   STATIC_ESTIMATED_COST_LIMIT,
   STATIC_ESTIMATED_CRD_COST_LIMIT,
@@ -11,9 +11,9 @@ import {
   estimateCost,
   maxCardinality,
   multiplyCost,
-} from './cel/cost.ts';
-import { compileRegexp } from './re2.ts';
-import { mapValueSchema, type StructuralSchema } from './structural.ts';
+} from '@mcp-operator/kube-core/cel/cost';
+import { compileRegexp } from '@mcp-operator/kube-core/re2';
+import { mapValueSchema, type StructuralSchema } from '@mcp-operator/kube-core/structural';
 
 const ALLOWED_KEYS = new Set([
   'type',

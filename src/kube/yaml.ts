@@ -26,7 +26,7 @@ import {
   visit,
 } from 'yaml';
 import type { Scalar, YAMLMap } from 'yaml';
-import { goFloat32, goQuote } from './go-format.ts';
+import { goFloat32, goQuote } from '@mcp-operator/kube-core/go-format';
 
 const TAG_PREFIX = 'tag:yaml.org,2002:';
 

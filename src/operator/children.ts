@@ -4,8 +4,8 @@
 // informer cache; a cache miss is confirmed with one GET (the cache holds only
 // labelled objects, and may not have seen the operator's own create yet).
 import { FIELD_MANAGER } from '../api/v1alpha1/defaults.ts';
-import { NotFoundError } from '../kube/errors.ts';
-import type { KubeObject, KubePort, ResourceRef } from '../kube/port.ts';
+import { NotFoundError } from '@mcp-operator/kube-core/errors';
+import type { KubeObject, KubePort, ResourceRef } from '@mcp-operator/kube-core/port';
 import { controlledBy, driftOf, mergeForUpdate } from './drift.ts';
 import type { Observed } from './readiness.ts';
 

@@ -13,7 +13,7 @@ import {
 } from '../api/v1alpha1/defaults.ts';
 import { cleanPath, effectiveResources } from '../api/v1alpha1/effective.ts';
 import type { MCPServerSpec, Resources } from '../api/v1alpha1/schema.ts';
-import type { KubeObject } from '../kube/port.ts';
+import type { KubeObject } from '@mcp-operator/kube-core/port';
 import type { OperatorConfig } from './config.ts';
 import type { OwnedMetadata } from './desired.ts';
 

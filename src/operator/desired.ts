@@ -22,7 +22,7 @@ import {
   routeUsesTLS,
 } from '../api/v1alpha1/effective.ts';
 import type { MCPServer } from '../api/v1alpha1/schema.ts';
-import type { KubeObject, ObjectMeta } from '../kube/port.ts';
+import type { KubeObject, ObjectMeta } from '@mcp-operator/kube-core/port';
 import type { OperatorConfig } from './config.ts';
 import { buildDeployment, ownedEnvWarnings, serverMCPPath } from './deployment.ts';
 import type { GatewaySidecar } from './deployment.ts';

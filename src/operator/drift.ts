@@ -14,9 +14,9 @@
 //   other writers' items; other lists (Ingress rules, capabilities) are
 //   atomic and compared whole.
 import { compareQuantities, parseQuantity } from '../api/v1alpha1/quantity.ts';
-import { asObject, deepEqual, isObject } from '../kube/json.ts';
-import type { JsonObject } from '../kube/json.ts';
-import type { KubeObject } from '../kube/port.ts';
+import { asObject, deepEqual, isObject } from '@mcp-operator/kube-core/json';
+import type { JsonObject } from '@mcp-operator/kube-core/json';
+import type { KubeObject } from '@mcp-operator/kube-core/port';
 
 type Fields = JsonObject;
 

@@ -6,11 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { API_VERSION, FIELD_MANAGER, KIND } from '../api/v1alpha1/defaults.ts';
 import type { Clock } from '../controller/clock.ts';
-import { microTime } from '../kube/time.ts';
+import { microTime } from '@mcp-operator/kube-core/time';
 import type { Logger } from '../controller/logging.ts';
-import { NotFoundError } from '../kube/errors.ts';
-import { RESOURCES } from '../kube/port.ts';
-import type { KubeObject, KubePort } from '../kube/port.ts';
+import { NotFoundError } from '@mcp-operator/kube-core/errors';
+import { RESOURCES } from '@mcp-operator/kube-core/port';
+import type { KubeObject, KubePort } from '@mcp-operator/kube-core/port';
 
 export type EventType = 'Normal' | 'Warning';
 

@@ -4,7 +4,7 @@
 // sidecar's image never passes through here, it is used as written.
 import { DEFAULTS, LABELS, MANAGED_BY } from '../api/v1alpha1/defaults.ts';
 import type { MCPServerSpec } from '../api/v1alpha1/schema.ts';
-import type { KubeObject } from '../kube/port.ts';
+import type { KubeObject } from '@mcp-operator/kube-core/port';
 import type { OperatorConfig } from './config.ts';
 
 type ImageSpec = Pick<

@@ -3,7 +3,7 @@
 // are the ingress class's defaults with the user's ingressAnnotations on top.
 import { DEFAULTS } from '../api/v1alpha1/defaults.ts';
 import { TRAEFIK_TLS } from '../api/v1alpha1/effective.ts';
-import type { KubeObject } from '../kube/port.ts';
+import type { KubeObject } from '@mcp-operator/kube-core/port';
 import type { OperatorConfig } from './config.ts';
 import type { OwnedMetadata } from './desired.ts';
 

@@ -4,10 +4,10 @@
 // passes in between make no request at all. A Secret of that name that the
 // operator did not make (no managed-by label) is left alone.
 import { FIELD_MANAGER, LABELS, MANAGED_BY } from '../api/v1alpha1/defaults.ts';
-import { ForbiddenError, NotFoundError } from '../kube/errors.ts';
-import { deepEqual } from '../kube/json.ts';
-import { RESOURCES } from '../kube/port.ts';
-import type { KubeObject, KubePort } from '../kube/port.ts';
+import { ForbiddenError, NotFoundError } from '@mcp-operator/kube-core/errors';
+import { deepEqual } from '@mcp-operator/kube-core/json';
+import { RESOURCES } from '@mcp-operator/kube-core/port';
+import type { KubeObject, KubePort } from '@mcp-operator/kube-core/port';
 
 /** How long a checked Secret is trusted before the next GET (it may be deleted by hand). */
 const RECHECK_MS = 10 * 60_000;

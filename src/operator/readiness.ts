@@ -16,9 +16,9 @@
 //               IngressNotFound, ForeignObject, IngressClassNotFound,
 //               NoLoadBalancerAddress, RulesNotConfigured (permissive, no rules)
 //   Gateway     True GatewayRunning | False DeploymentNotReady
-import { asObject, deepEqual, isObject } from '../kube/json.ts';
-import type { JsonObject } from '../kube/json.ts';
-import type { KubeObject } from '../kube/port.ts';
+import { asObject, deepEqual, isObject } from '@mcp-operator/kube-core/json';
+import type { JsonObject } from '@mcp-operator/kube-core/json';
+import type { KubeObject } from '@mcp-operator/kube-core/port';
 import type { ReadinessMode } from './config.ts';
 
 export interface Readiness {

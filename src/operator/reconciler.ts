@@ -17,10 +17,10 @@ import type {
   Reconciler,
   Request,
 } from '../controller/manager.ts';
-import { AlreadyExistsError, ConflictError } from '../kube/errors.ts';
-import { deepEqual, isObject } from '../kube/json.ts';
-import { RESOURCES } from '../kube/port.ts';
-import type { KubeObject, KubePort, ResourceRef } from '../kube/port.ts';
+import { AlreadyExistsError, ConflictError } from '@mcp-operator/kube-core/errors';
+import { deepEqual, isObject } from '@mcp-operator/kube-core/json';
+import { RESOURCES } from '@mcp-operator/kube-core/port';
+import type { KubeObject, KubePort, ResourceRef } from '@mcp-operator/kube-core/port';
 import { ensureChild, removeChild } from './children.ts';
 import type { ChildResult, ObjectReader } from './children.ts';
 import type { OperatorConfig } from './config.ts';
@@ -42,7 +42,7 @@ import { computeStatus } from './status.ts';
 import type { Outcome, Surfaces } from './status.ts';
 import type { ServerMetrics } from './metrics.ts';
 import { canonicalURL } from '../api/v1alpha1/effective.ts';
-import { rfc3339 } from '../kube/time.ts';
+import { rfc3339 } from '@mcp-operator/kube-core/time';
 
 export interface ReconcilerDeps {
   port: KubePort;

@@ -5,9 +5,9 @@
 import { effectiveHost, effectivePath } from '../api/v1alpha1/effective.ts';
 import type { MCPServerSpecInput } from '../api/v1alpha1/schema.ts';
 import { objectKey } from '../controller/cache.ts';
-import { isObject } from '../kube/json.ts';
-import { RESOURCES } from '../kube/port.ts';
-import type { KubeObject } from '../kube/port.ts';
+import { isObject } from '@mcp-operator/kube-core/json';
+import { RESOURCES } from '@mcp-operator/kube-core/port';
+import type { KubeObject } from '@mcp-operator/kube-core/port';
 import type { ObjectReader } from './children.ts';
 import type { OperatorConfig } from './config.ts';
 import { overlappingClaims, routeHolder } from './routes.ts';

@@ -2,7 +2,7 @@
 // port `http` to the gateway sidecar when there is one, else to the server,
 // plus the sidecar's metrics port and the Prometheus scrape annotations. Pure.
 import { GATEWAY_METRICS_PORT, LABELS, MANAGED_BY } from '../api/v1alpha1/defaults.ts';
-import type { KubeObject } from '../kube/port.ts';
+import type { KubeObject } from '@mcp-operator/kube-core/port';
 import type { OwnedMetadata } from './desired.ts';
 
 /** The annotations the operator sets on the Service while a sidecar runs (and removes after). */

@@ -9,7 +9,7 @@ import {
   mcpServerOpenAPISchema,
 } from '../../src/api/v1alpha1/crd.ts';
 import { RULES } from '../../src/api/v1alpha1/rules.ts';
-import type { StructuralSchema } from '../../src/kube/structural.ts';
+import type { StructuralSchema } from '@mcp-operator/kube-core/structural';
 import { structuralSchemaProblems, undescribedFields } from '../../src/kube/structural-lint.ts';
 
 const COST_HINT =

@@ -2,18 +2,18 @@
 // API's own validation (validateMCPServer, which the reconciler re-checks
 // objects with) and in the local control plane's custom resource admission
 // (processCustomResource, as kube-apiserver's CR validator): one environment
-// (src/kube/cel/), so every rule accepts and rejects the same samples, with
+// (@mcp-operator/kube-core, cel/), so every rule accepts and rejects the same samples, with
 // the same message at the same path.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mcpServerCRD, mcpServerOpenAPISchema } from '../../src/api/v1alpha1/crd.ts';
 import { RULES } from '../../src/api/v1alpha1/rules.ts';
 import { validateMCPServer } from '../../src/api/v1alpha1/validation.ts';
-import { evaluateValidationRules } from '../../src/kube/cel.ts';
-import type { StructuralSchema, ValidationRule } from '../../src/kube/structural.ts';
-import { processCustomResource } from '../../src/local/crd-schema.ts';
-import { validateCRD } from '../../src/local/crd-validation.ts';
-import type { KubeObject } from '../../src/local/types.ts';
+import { evaluateValidationRules } from '@mcp-operator/kube-core/cel';
+import type { StructuralSchema, ValidationRule } from '@mcp-operator/kube-core/structural';
+import { processCustomResource } from '@mcp-operator/local-control-plane/crd-schema';
+import { validateCRD } from '@mcp-operator/local-control-plane/crd-validation';
+import type { KubeObject } from '@mcp-operator/local-control-plane/types';
 import { server, type Manifest } from './fixtures.ts';
 
 interface Samples {

@@ -155,16 +155,24 @@ ${spec}`;
 
   it('runs as a real process with the same exit codes', () => {
     const tsx = `${root}node_modules/tsx/dist/cli.mjs`;
-    const ok = spawnSync(process.execPath, [tsx, 'src/cmd/main.ts', 'manifests', 'crd'], {
-      cwd: root,
-      encoding: 'utf8',
-    });
+    const ok = spawnSync(
+      process.execPath,
+      [tsx, '--conditions=source', 'src/cmd/main.ts', 'manifests', 'crd'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    );
     assert.equal(ok.status, 0);
     assert.match(ok.stdout, /^# Generated/);
-    const bad = spawnSync(process.execPath, [tsx, 'src/cmd/main.ts', 'nope'], {
-      cwd: root,
-      encoding: 'utf8',
-    });
+    const bad = spawnSync(
+      process.execPath,
+      [tsx, '--conditions=source', 'src/cmd/main.ts', 'nope'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    );
     assert.equal(bad.status, 2);
     assert.equal(bad.stderr, 'mcp-operator: unknown command "nope"; run mcp-operator help\n');
   });

@@ -16,7 +16,13 @@ const root = new URL('../../', import.meta.url).pathname;
 function startLocal(args: string[]) {
   const child = spawn(
     process.execPath,
-    [`${root}node_modules/tsx/dist/cli.mjs`, 'src/cmd/main.ts', 'local', ...args],
+    [
+      `${root}node_modules/tsx/dist/cli.mjs`,
+      '--conditions=source',
+      'src/cmd/main.ts',
+      'local',
+      ...args,
+    ],
     { cwd: root },
   );
   let out = '';
@@ -110,7 +116,14 @@ describe('mcp-operator local', () => {
   it('rejects a bad flag with one line and exit 2', async () => {
     const child = spawn(
       process.execPath,
-      [`${root}node_modules/tsx/dist/cli.mjs`, 'src/cmd/main.ts', 'local', '--port', 'abc'],
+      [
+        `${root}node_modules/tsx/dist/cli.mjs`,
+        '--conditions=source',
+        'src/cmd/main.ts',
+        'local',
+        '--port',
+        'abc',
+      ],
       { cwd: root },
     );
     let err = '';

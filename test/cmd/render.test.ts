@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runMain } from './run-main.ts';
 import { parseKubectlYaml } from '../../src/kube/yaml.ts';
-import type { KubeObject } from '../../src/kube/port.ts';
+import type { KubeObject } from '@mcp-operator/kube-core/port';
 import { validateMCPServer } from '../../src/api/v1alpha1/validation.ts';
 import { desiredState } from '../../src/operator/desired.ts';
 import { operatorConfig } from '../operator/cluster.ts';

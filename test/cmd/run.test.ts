@@ -9,15 +9,19 @@ import { after, before, describe, it } from 'node:test';
 import { mcpServerCRD } from '../../src/api/v1alpha1/crd.ts';
 import { main } from '../../src/cmd/main.ts';
 import { parseDuration, parseRunConfig } from '../../src/cmd/run.ts';
-import { LocalControlPlane } from '../../src/local/control-plane.ts';
+import { LocalControlPlane } from '@mcp-operator/local-control-plane/control-plane';
 
 const root = new URL('../../', import.meta.url).pathname;
 
 function start(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cmd/main.ts', ...args], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', 'src/cmd/main.ts', ...args],
+    {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

@@ -10,18 +10,18 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { Informer, WatchStalledError } from '../../src/controller/informer.ts';
 import type { InformerOptions } from '../../src/controller/informer.ts';
 import { createKubeClient } from '../../src/kube/client.ts';
-import { GoneError, ServerError, TransportError } from '../../src/kube/errors.ts';
-import { RESOURCES } from '../../src/kube/port.ts';
+import { GoneError, ServerError, TransportError } from '@mcp-operator/kube-core/errors';
+import { RESOURCES } from '@mcp-operator/kube-core/port';
 import type {
   KubeObject,
   KubePort,
   ResourceRef,
   WatchEvent,
   WatchOptions,
-} from '../../src/kube/port.ts';
-import type { LocalControlPlane } from '../../src/local/control-plane.ts';
-import type { ResourceType } from '../../src/local/types.ts';
-import { startPlane } from '../local/harness.ts';
+} from '@mcp-operator/kube-core/port';
+import type { LocalControlPlane } from '@mcp-operator/local-control-plane/control-plane';
+import type { ResourceType } from '@mcp-operator/local-control-plane/types';
+import { startPlane } from '@mcp-operator/local-control-plane/testing';
 
 /** Wakes waiters whenever a handler or the error reporter is called, so tests await conditions, not time. */
 class Changes {

@@ -20,8 +20,8 @@ import {
   NotFoundError,
   ServerError,
   TransportError,
-} from '../../src/kube/errors.ts';
-import { RESOURCES } from '../../src/kube/port.ts';
+} from '@mcp-operator/kube-core/errors';
+import { RESOURCES } from '@mcp-operator/kube-core/port';
 import type {
   KubeObject,
   KubePort,
@@ -30,9 +30,9 @@ import type {
   ResourceRef,
   WatchEvent,
   WatchOptions,
-} from '../../src/kube/port.ts';
-import { memoryPort } from '../../src/local/memory-port.ts';
-import { Store } from '../../src/local/store.ts';
+} from '@mcp-operator/kube-core/port';
+import { memoryPort } from '@mcp-operator/local-control-plane/memory-port';
+import { Store } from '@mcp-operator/local-control-plane/store';
 
 function cm(name: string, resourceVersion = '1', namespace: string | null = 'default') {
   return {

@@ -14,12 +14,12 @@ import {
   InvalidError,
   ServerError,
   TransportError,
-} from '../../src/kube/errors.ts';
-import { RESOURCES } from '../../src/kube/port.ts';
-import type { KubeObject, KubePort, ResourceRef } from '../../src/kube/port.ts';
-import { LocalControlPlane } from '../../src/local/control-plane.ts';
-import { memoryPort } from '../../src/local/memory-port.ts';
-import { Store } from '../../src/local/store.ts';
+} from '@mcp-operator/kube-core/errors';
+import { RESOURCES } from '@mcp-operator/kube-core/port';
+import type { KubeObject, KubePort, ResourceRef } from '@mcp-operator/kube-core/port';
+import { LocalControlPlane } from '@mcp-operator/local-control-plane/control-plane';
+import { memoryPort } from '@mcp-operator/local-control-plane/memory-port';
+import { Store } from '@mcp-operator/local-control-plane/store';
 
 const NS = 'mcp-runtime';
 const NAME = 'mcp-runtime-operator.mcpruntime.org';

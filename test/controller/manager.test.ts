@@ -7,12 +7,12 @@ import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createKubeClient } from '../../src/kube/client.ts';
-import { RESOURCES } from '../../src/kube/port.ts';
-import type { KubeObject, KubePort } from '../../src/kube/port.ts';
+import { RESOURCES } from '@mcp-operator/kube-core/port';
+import type { KubeObject, KubePort } from '@mcp-operator/kube-core/port';
 import { createLogger } from '../../src/controller/logging.ts';
 import { Manager } from '../../src/controller/manager.ts';
 import type { ManagerExit, Reconciler, Request } from '../../src/controller/manager.ts';
-import { LocalControlPlane } from '../../src/local/control-plane.ts';
+import { LocalControlPlane } from '@mcp-operator/local-control-plane/control-plane';
 
 const silent = () =>
   createLogger({ level: 'error', destination: new Writable({ write: (_c, _e, cb) => cb() }) });

@@ -27,10 +27,10 @@ import {
   TooManyRequestsError,
   TransportError,
   UnauthorizedError,
-} from '../../src/kube/errors.ts';
-import { RESOURCES } from '../../src/kube/port.ts';
-import type { KubeObject, KubePort, PatchType, WatchEvent } from '../../src/kube/port.ts';
-import { LocalControlPlane } from '../../src/local/control-plane.ts';
+} from '@mcp-operator/kube-core/errors';
+import { RESOURCES } from '@mcp-operator/kube-core/port';
+import type { KubeObject, KubePort, PatchType, WatchEvent } from '@mcp-operator/kube-core/port';
+import { LocalControlPlane } from '@mcp-operator/local-control-plane/control-plane';
 
 const CM = RESOURCES.configmaps;
 const NS = 'default';

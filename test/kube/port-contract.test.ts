@@ -14,17 +14,17 @@ import {
   InvalidError,
   NotFoundError,
   UnsupportedMediaTypeError,
-} from '../../src/kube/errors.ts';
-import { RESOURCES } from '../../src/kube/port.ts';
+} from '@mcp-operator/kube-core/errors';
+import { RESOURCES } from '@mcp-operator/kube-core/port';
 import type {
   KubeObject,
   KubePort,
   ResourceRef,
   WatchEvent,
   WatchOptions,
-} from '../../src/kube/port.ts';
-import { LocalControlPlane } from '../../src/local/control-plane.ts';
-import { memoryPort } from '../../src/local/memory-port.ts';
+} from '@mcp-operator/kube-core/port';
+import { LocalControlPlane } from '@mcp-operator/local-control-plane/control-plane';
+import { memoryPort } from '@mcp-operator/local-control-plane/memory-port';
 
 const CM = RESOURCES.configmaps;
 const MCP = RESOURCES.mcpServers;

@@ -4,10 +4,16 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { mcpServerCRD } from '../../src/api/v1alpha1/crd.ts';
-import type { LocalControlPlane } from '../../src/local/control-plane.ts';
-import type { KubeObject } from '../../src/local/types.ts';
-import { KubeApiError, httpApi, memoryApi, startPlane, waitFor } from './harness.ts';
-import type { ContractApi, Ref, Resource } from './harness.ts';
+import type { LocalControlPlane } from '@mcp-operator/local-control-plane/control-plane';
+import type { KubeObject } from '@mcp-operator/local-control-plane/types';
+import {
+  KubeApiError,
+  httpApi,
+  memoryApi,
+  startPlane,
+  waitFor,
+} from '@mcp-operator/local-control-plane/testing';
+import type { ContractApi, Ref, Resource } from '@mcp-operator/local-control-plane/testing';
 
 const MCP: Resource = { group: 'mcpruntime.org', version: 'v1alpha1', plural: 'mcpservers' };
 const CONFIGMAPS: Resource = { group: '', version: 'v1', plural: 'configmaps' };

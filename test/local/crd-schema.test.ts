@@ -3,18 +3,18 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { mcpServerCRD } from '../../src/api/v1alpha1/crd.ts';
-import type { StructuralSchema } from '../../src/kube/structural.ts';
+import type { StructuralSchema } from '@mcp-operator/kube-core/structural';
 import {
   RULES_NOT_CHECKED,
   applySchemaDefaults,
   processCustomResource,
   pruneUnknownFields,
   validateAgainstSchema,
-} from '../../src/local/crd-schema.ts';
-import { errors, type FieldError } from '../../src/local/errors.ts';
-import { goFloat } from '../../src/kube/go-format.ts';
-import { badValue } from '../../src/local/schema/field.ts';
-import type { KubeObject } from '../../src/local/types.ts';
+} from '@mcp-operator/local-control-plane/crd-schema';
+import { errors, type FieldError } from '@mcp-operator/local-control-plane/errors';
+import { goFloat } from '@mcp-operator/kube-core/go-format';
+import { badValue } from '@mcp-operator/local-control-plane/schema/field';
+import type { KubeObject } from '@mcp-operator/local-control-plane/types';
 
 const crdYaml = parse(
   readFileSync(new URL('../../config/crd/mcpruntime.org_mcpservers.yaml', import.meta.url), 'utf8'),

@@ -3,14 +3,14 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { mcpServerCRD } from '../../src/api/v1alpha1/crd.ts';
-import type { FieldError } from '../../src/local/errors.ts';
+import type { FieldError } from '@mcp-operator/local-control-plane/errors';
 import {
   applyCRDDefaults,
   crdStatus,
   resourceTypeFromCRD,
   validateCRD,
-} from '../../src/local/crd-validation.ts';
-import type { KubeObject } from '../../src/local/types.ts';
+} from '@mcp-operator/local-control-plane/crd-validation';
+import type { KubeObject } from '@mcp-operator/local-control-plane/types';
 
 /** A schema node as the tests edit it. */
 interface Node {

@@ -8,11 +8,11 @@ import { CoreV1Api, Watch, makeInformer } from '@kubernetes/client-node';
 import type { KubeConfig, V1ConfigMap } from '@kubernetes/client-node';
 import { Informer } from '../../src/controller/informer.ts';
 import { createKubeClient } from '../../src/kube/client.ts';
-import { GoneError } from '../../src/kube/errors.ts';
-import { RESOURCES } from '../../src/kube/port.ts';
-import type { LocalControlPlane } from '../../src/local/control-plane.ts';
-import type { ResourceType } from '../../src/local/types.ts';
-import { startPlane, waitFor } from './harness.ts';
+import { GoneError } from '@mcp-operator/kube-core/errors';
+import { RESOURCES } from '@mcp-operator/kube-core/port';
+import type { LocalControlPlane } from '@mcp-operator/local-control-plane/control-plane';
+import type { ResourceType } from '@mcp-operator/local-control-plane/types';
+import { startPlane, waitFor } from '@mcp-operator/local-control-plane/testing';
 
 const HISTORY = 4;
 

@@ -7,15 +7,15 @@ import { request as httpsRequest } from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import protobuf from 'protobufjs';
 import { mcpServerCRD } from '../../src/api/v1alpha1/crd.ts';
-import type { LocalControlPlane } from '../../src/local/control-plane.ts';
+import type { LocalControlPlane } from '@mcp-operator/local-control-plane/control-plane';
 import {
   PROTOBUF_CONTENT_TYPE,
   PROTOBUF_WATCH_CONTENT_TYPE,
   decodeObject,
   encodeObject,
   type TypedObject,
-} from '../../src/local/protobuf/index.ts';
-import { startPlane } from './harness.ts';
+} from '@mcp-operator/local-control-plane/protobuf/index';
+import { startPlane } from '@mcp-operator/local-control-plane/testing';
 
 let plane: LocalControlPlane;
 

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
-import type { LocalControlPlane } from '../../src/local/control-plane.ts';
-import { startPlane } from './harness.ts';
+import type { LocalControlPlane } from '@mcp-operator/local-control-plane/control-plane';
+import { startPlane } from '@mcp-operator/local-control-plane/testing';
 
 const KUBECTL = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p));
 const root = new URL('../../', import.meta.url).pathname;

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { mcpServerCRD } from '../../src/api/v1alpha1/crd.ts';
-import { buildOpenAPI } from '../../src/local/openapi.ts';
-import type { ResourceType } from '../../src/local/types.ts';
+import { buildOpenAPI } from '@mcp-operator/local-control-plane/openapi';
+import type { ResourceType } from '@mcp-operator/local-control-plane/types';
 
 type Schema = Record<string, unknown>;
 type Doc = {

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mcpServerCRD, PRINTER_COLUMNS } from '../../src/api/v1alpha1/crd.ts';
-import { evaluateJsonPath, isValidJsonPath } from '../../src/local/jsonpath.ts';
-import { humanDuration, toTable } from '../../src/local/table.ts';
-import type { KubeObject, PrinterColumn, ResourceType } from '../../src/local/types.ts';
+import { evaluateJsonPath, isValidJsonPath } from '@mcp-operator/local-control-plane/jsonpath';
+import { humanDuration, toTable } from '@mcp-operator/local-control-plane/table';
+import type {
+  KubeObject,
+  PrinterColumn,
+  ResourceType,
+} from '@mcp-operator/local-control-plane/types';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 const ago = (ms: number) => new Date(NOW.getTime() - ms).toISOString().replace(/\.\d+Z$/, 'Z');

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { controlledBy, driftOf, mergeForUpdate } from '../../src/operator/drift.ts';
-import type { KubeObject } from '../../src/kube/port.ts';
+import type { KubeObject } from '@mcp-operator/kube-core/port';
 
 const M = 'mcp-runtime-operator';
 

@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { beforeEach, describe, it } from 'node:test';
 import { FakeClock } from '../../src/controller/clock.ts';
 import { createLogger } from '../../src/controller/logging.ts';
-import { NotFoundError, ServerError } from '../../src/kube/errors.ts';
+import { NotFoundError, ServerError } from '@mcp-operator/kube-core/errors';
 import type {
   KubeObject,
   KubePort,
@@ -15,7 +15,7 @@ import type {
   ResourceRef,
   WatchHandle,
   WriteOptions,
-} from '../../src/kube/port.ts';
+} from '@mcp-operator/kube-core/port';
 import { ApiEventRecorder } from '../../src/operator/events.ts';
 import type { EventRecord } from '../../src/operator/events.ts';
 

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { mcpServerCRD } from '../../src/api/v1alpha1/crd.ts';
 import type { MCPServerStatus } from '../../src/api/v1alpha1/schema.ts';
-import { RESOURCES } from '../../src/kube/port.ts';
-import type { KubeObject, ResourceRef } from '../../src/kube/port.ts';
+import { RESOURCES } from '@mcp-operator/kube-core/port';
+import type { KubeObject, ResourceRef } from '@mcp-operator/kube-core/port';
 import {
   TEST_CLASS,
   eventually,

@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FIELD_MANAGER, GATEWAY_CONTAINER } from '../../src/api/v1alpha1/defaults.ts';
 import type { MCPServerStatus } from '../../src/api/v1alpha1/schema.ts';
-import { RESOURCES } from '../../src/kube/port.ts';
-import type { KubeObject, ResourceRef } from '../../src/kube/port.ts';
+import { RESOURCES } from '@mcp-operator/kube-core/port';
+import type { KubeObject, ResourceRef } from '@mcp-operator/kube-core/port';
 import {
   SILENT_CLASS,
   eventually,

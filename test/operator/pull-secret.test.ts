@@ -4,7 +4,7 @@
 // recheck window, and a clear message when the optional Secret role is missing.
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { ForbiddenError, NotFoundError } from '../../src/kube/errors.ts';
+import { ForbiddenError, NotFoundError } from '@mcp-operator/kube-core/errors';
 import type {
   KubeObject,
   KubePort,
@@ -12,7 +12,7 @@ import type {
   ResourceRef,
   WatchHandle,
   WriteOptions,
-} from '../../src/kube/port.ts';
+} from '@mcp-operator/kube-core/port';
 import { buildPullSecret } from '../../src/operator/image.ts';
 import { PullSecretKeeper } from '../../src/operator/pull-secret.ts';
 

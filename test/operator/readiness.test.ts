@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { KubeObject } from '../../src/kube/port.ts';
+import type { KubeObject } from '@mcp-operator/kube-core/port';
 import {
   deploymentReadiness,
   gatewayReadiness,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MCPServerStatusSchema } from '../../src/api/v1alpha1/schema.ts';
 import type { Condition, MCPServerStatus, Phase } from '../../src/api/v1alpha1/schema.ts';
-import type { KubeObject } from '../../src/kube/port.ts';
+import type { KubeObject } from '@mcp-operator/kube-core/port';
 import {
   deploymentReadiness,
   gatewayReadiness,

@@ -1,8 +1,8 @@
 // Generates the MCPServer CRD from the zod schema: the openAPIV3Schema, the
 // names, the status subresource and the printer columns.
 import { z } from 'zod';
-import { isObject } from '../../kube/json.ts';
-import type { StructuralSchema } from '../../kube/structural.ts';
+import { isObject } from '@mcp-operator/kube-core/json';
+import type { StructuralSchema } from '@mcp-operator/kube-core/structural';
 import { toYaml } from '../../kube/yaml.ts';
 import {
   CATEGORIES,

@@ -2,12 +2,12 @@
 // write; the reconciler evaluates the very same strings in the one CEL
 // environment the local control plane uses too (kube/cel.ts), so an older CRD
 // or a hand-edited object is held to the same rules.
-import type { ValidationRule } from '../../kube/structural.ts';
+import type { ValidationRule } from '@mcp-operator/kube-core/structural';
 import {
   DNS1035_LABEL_FMT,
   DNS1035_LABEL_MAX_LENGTH,
   DNS1123_SUBDOMAIN_FMT,
-} from '../../kube/names.ts';
+} from '@mcp-operator/kube-core/names';
 import { DEFAULTS } from './defaults.ts';
 
 const noWhitespace = "!self.matches('\\\\s')";

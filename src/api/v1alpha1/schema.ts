@@ -2,7 +2,7 @@
 // CRD's openAPIV3Schema all come from these zod schemas; descriptions and CEL
 // rules travel as metadata.
 import { z } from 'zod';
-import type { ValidationRule } from '../../kube/structural.ts';
+import type { ValidationRule } from '@mcp-operator/kube-core/structural';
 import { API_VERSION, DEFAULTS, KIND, LIMITS } from './defaults.ts';
 import { RULES } from './rules.ts';
 

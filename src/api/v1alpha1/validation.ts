@@ -2,9 +2,9 @@
 // structure plus the CRD's CEL rules), then the checks the API server cannot
 // make. Every violation is reported at once, each with its field path.
 import type { z } from 'zod';
-import { evaluateValidationRules } from '../../kube/cel.ts';
-import { asObject, isObject } from '../../kube/json.ts';
-import { mapValueSchema, type StructuralSchema } from '../../kube/structural.ts';
+import { evaluateValidationRules } from '@mcp-operator/kube-core/cel';
+import { asObject, isObject } from '@mcp-operator/kube-core/json';
+import { mapValueSchema, type StructuralSchema } from '@mcp-operator/kube-core/structural';
 import { mcpServerOpenAPISchema } from './crd.ts';
 import { DEFAULTS } from './defaults.ts';
 import { effectiveResources, gatewayEnabled, gatewayPort } from './effective.ts';
@@ -15,7 +15,7 @@ import {
   MANAGED_FIELDS_ENTRY_FIELDS,
   OBJECT_META_FIELDS,
   OWNER_REFERENCE_FIELDS,
-} from '../../kube/object-meta.ts';
+} from '@mcp-operator/kube-core/object-meta';
 
 export interface FieldViolation {
   /** Kubernetes-style field path, e.g. spec.tools[1].name */

@@ -1,0 +1,83 @@
+// The cluster's controllers as modules beside the store: the store alone keeps
+// storage, admission and watch; each controller follows its changes.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { GarbageCollector } from '../src/controllers/garbage-collector.ts';
+import { NamespaceController } from '../src/controllers/namespace-controller.ts';
+import { Store } from '../src/store.ts';
+import type { KubeObject } from '../src/types.ts';
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+function setup() {
+  const store = new Store();
+  const configMaps = store.typeFor('', 'configmaps')!;
+  const namespaces = store.typeFor('', 'namespaces')!;
+  const create = (name: string, extra: Partial<KubeObject['metadata']> = {}, ns = 'default') =>
+    store.create(configMaps, ns, { metadata: { name, ...extra } }).object;
+  const exists = (name: string, ns = 'default') => !!store.tryGet(configMaps, ns, name);
+  return { store, configMaps, namespaces, create, exists };
+}
+
+describe('store change listeners', () => {
+  it('deliver a change a listener commits after every listener saw the one before it', () => {
+    const { store, configMaps, create } = setup();
+    const seen: string[] = [];
+    store.onChange((_type, change) => {
+      seen.push(`first ${change.type} ${change.object.metadata.name}`);
+      if (change.type === 'ADDED' && change.object.metadata.name === 'a') create('b');
+    });
+    store.onChange((_type, change) =>
+      seen.push(`second ${change.type} ${change.object.metadata.name}`),
+    );
+    create('a');
+    store.delete(configMaps, 'default', 'a');
+    assert.deepEqual(seen, [
+      'first ADDED a',
+      'second ADDED a',
+      'first ADDED b',
+      'second ADDED b',
+      'first DELETED a',
+      'second DELETED a',
+    ]);
+  });
+});
+
+describe('garbage collector', () => {
+  it('collects dependents after the DELETE returns, and only when started and switched on', async () => {
+    const { store, configMaps, create, exists } = setup();
+    const owner = create('owner');
+    const ref = { apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata.uid! };
+    create('dependent', { ownerReferences: [ref] });
+    store.delete(configMaps, 'default', 'owner');
+    await tick();
+    assert.ok(exists('dependent'), 'the store alone collects nothing');
+
+    const collector = new GarbageCollector(store);
+    store.garbageCollection = false;
+    collector.start();
+    await tick();
+    assert.ok(exists('dependent'), 'switched off');
+    store.garbageCollection = true;
+    collector.collect();
+    assert.equal(exists('dependent'), false);
+    collector.stop();
+  });
+});
+
+describe('namespace controller', () => {
+  it('empties a terminating namespace, then releases its finalizer and removes it', async () => {
+    const { store, namespaces, create, exists } = setup();
+    store.create(namespaces, undefined, { metadata: { name: 'gone' } });
+    create('inside', {}, 'gone');
+    const controller = new NamespaceController(store);
+    controller.start();
+    const held = store.delete(namespaces, undefined, 'gone').object;
+    assert.deepEqual((held.spec as { finalizers: string[] }).finalizers, ['kubernetes']);
+    assert.ok(exists('inside', 'gone'), 'nothing happens within the DELETE');
+    await tick();
+    assert.equal(exists('inside', 'gone'), false);
+    assert.equal(store.tryGet(namespaces, undefined, 'gone'), undefined);
+    controller.stop();
+  });
+});
