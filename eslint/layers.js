@@ -11,7 +11,7 @@ const root = resolve(import.meta.dirname, '..');
 export const LAYERS = {
   'cmd local': [
     'src/cmd/local.ts',
-    ['api', 'cmd', 'controller', 'kube', 'kube-core', 'local-control-plane', 'operator'],
+    ['api', 'cmd', 'controller', 'install', 'kube', 'kube-core', 'local-control-plane', 'operator'],
   ],
   'kube-core': ['packages/kube-core/src', []],
   'local-control-plane': ['packages/local-control-plane/src', ['kube-core']],
@@ -19,7 +19,8 @@ export const LAYERS = {
   api: ['src/api', ['kube', 'kube-core']],
   controller: ['src/controller', ['kube', 'kube-core']],
   operator: ['src/operator', ['api', 'controller', 'kube', 'kube-core']],
-  cmd: ['src/cmd', ['api', 'controller', 'kube', 'kube-core', 'operator']],
+  install: ['src/install', ['api', 'kube', 'kube-core', 'operator']],
+  cmd: ['src/cmd', ['api', 'controller', 'install', 'kube', 'kube-core', 'operator']],
 };
 const LAZY = { cmd: ['cmd local', 'local-control-plane'] };
 const PACKAGES = {

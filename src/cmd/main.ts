@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The mcp-operator program: parses the command line and hands off. Process
 // wiring only; the work lives in the layers below.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { API_VERSION, KIND } from '../api/v1alpha1/defaults.ts';
 import { mcpServerCRDYaml } from '../api/v1alpha1/crd.ts';
@@ -14,6 +15,7 @@ import { parseOperatorEnv } from './env.ts';
 import type { OperatorEnv } from './env.ts';
 import { ConfigError, parseRunConfig, runOperator } from './run.ts';
 import { loadDocuments } from './manifests.ts';
+import { installFiles, manifestsOf } from '../install/files.ts';
 
 const USAGE = `Usage: mcp-operator <command> [flags]
 
@@ -24,7 +26,9 @@ Commands:
                        --leader-election-namespace NS, --watch-namespace NS (repeatable),
                        --max-concurrent-reconciles N (4), --resync-period DURATION (10m),
                        --log-level debug|info|warn|error (info), --log-format json|text (json)
-  manifests crd        print the MCPServer CustomResourceDefinition (YAML)
+  manifests [crd|rbac|operator|all] [--out DIR]
+                       print the install manifests (YAML; default crd); with --out, write
+                       every file under DIR as checked in under config/
   validate -f FILE     check the MCPServers in FILE (a file, a directory, or - for stdin)
                        and print where each would be served
   render -f FILE       print the Deployment, Service and Ingress (and pull Secret) the operator
@@ -52,12 +56,43 @@ function operatorEnv(io: Io): OperatorEnv {
   return result.env;
 }
 
+const MANIFEST_PARTS = ['crd', 'rbac', 'operator', 'all'] as const;
+
 function manifests(args: string[], io: Io): number {
-  const what = args[0] ?? 'crd';
-  if (args.length > 1) throw new UsageError(`manifests takes one argument, got: ${args.join(' ')}`);
-  if (what !== 'crd') throw new UsageError(`manifests: unknown manifest "${what}"; accepted: crd`);
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: { out: { type: 'string' } }, allowPositionals: true });
+  } catch (err) {
+    throw new UsageError(`manifests: ${(err as Error).message}`);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length > 1) {
+    throw new UsageError(`manifests takes one argument, got: ${positionals.join(' ')}`);
+  }
+  const what = positionals[0] ?? 'crd';
+  if (!(MANIFEST_PARTS as readonly string[]).includes(what)) {
+    throw new UsageError(
+      `manifests: unknown manifest "${what}"; accepted: ${MANIFEST_PARTS.join(', ')}`,
+    );
+  }
+  const part = what as (typeof MANIFEST_PARTS)[number];
+  if (values.out !== undefined) {
+    if (part !== 'all')
+      throw new UsageError('manifests: --out writes every file; use it with "all"');
+    for (const [path, content] of installFiles()) {
+      const file = join(values.out, path);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, content);
+      io.stdout(`wrote ${file}\n`);
+    }
+    return 0;
+  }
   const env = operatorEnv(io);
-  io.stdout(mcpServerCRDYaml({ allowSnippetAnnotations: env.allowSnippetAnnotations }));
+  io.stdout(
+    part === 'crd'
+      ? mcpServerCRDYaml({ allowSnippetAnnotations: env.allowSnippetAnnotations })
+      : toYaml(manifestsOf(part)),
+  );
   return 0;
 }
 

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import { CRD_NAME, FIELD_MANAGER } from '../api/v1alpha1/defaults.ts';
+import { CRD_NAME, FIELD_MANAGER, LEASE_NAME } from '../api/v1alpha1/defaults.ts';
 import { realClock } from '../controller/clock.ts';
 import { createLogger } from '../controller/logging.ts';
 import type { LogFormat, LogLevel, Logger } from '../controller/logging.ts';
@@ -20,7 +20,6 @@ import { mcpServerController } from '../operator/controller.ts';
 import { parseOperatorEnv } from './env.ts';
 import type { OperatorEnv } from './env.ts';
 
-export const LEASE_NAME = 'mcp-runtime-operator.mcpruntime.org';
 
 const SERVICE_ACCOUNT_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 
@@ -138,7 +137,7 @@ export function parseRunConfig(
 }
 
 /** Checks the CRD is installed; a clear message and exit 1 when it is not. */
-async function checkCRD(port: KubePort): Promise<string | undefined> {
+export async function checkCRD(port: KubePort): Promise<string | undefined> {
   try {
     await port.get(RESOURCES.customResourceDefinitions, undefined, CRD_NAME);
     return undefined;

@@ -24,6 +24,7 @@ import { LocalControlPlane } from '@mcp-operator/local-control-plane/control-pla
 import type { OperatorConfig } from '../../src/operator/config.ts';
 import { mcpServerController } from '../../src/operator/controller.ts';
 import { parseOperatorEnv } from '../../src/cmd/env.ts';
+import { PermittedPort } from './permitted-port.ts';
 
 /** The IngressClass the suite's servers use; its Ingresses get an address. */
 export const TEST_CLASS = 'mcp-test';
@@ -95,6 +96,8 @@ export class CountingPort implements KubePort {
 
 export interface RunningOperator {
   port: CountingPort;
+  /** The operator's calls as RBAC sees them: refused when the install roles lack them. */
+  permitted: PermittedPort;
   manager: Manager;
   stop(): Promise<void>;
 }
@@ -176,7 +179,8 @@ export async function startCluster(): Promise<TestCluster> {
       return names;
     },
     startOperator(namespaces, env = {}, resyncMs) {
-      const port = new CountingPort(clientFrom(kubeconfig, FIELD_MANAGER));
+      const permitted = new PermittedPort(clientFrom(kubeconfig, FIELD_MANAGER));
+      const port = new CountingPort(permitted);
       const log = silentLog();
       const manager = new Manager({
         port,
@@ -200,11 +204,18 @@ export async function startCluster(): Promise<TestCluster> {
       const done = manager.run(stopping.signal);
       const running: RunningOperator = {
         port,
+        permitted,
         manager,
         async stop() {
           stopping.abort();
           await done;
           operators.delete(running);
+          // A call the install manifests' roles do not grant fails the test.
+          if (permitted.refused.size > 0) {
+            throw new Error(
+              `the operator made calls its roles do not grant (operator/permissions.ts): ${[...permitted.refused].join(', ')}`,
+            );
+          }
         },
       };
       operators.add(running);

@@ -11,6 +11,8 @@ export const SINGULAR = 'mcpserver';
 export const SHORT_NAMES = ['mcps'] as const;
 export const CATEGORIES = ['mcp'] as const;
 export const CRD_NAME = `${PLURAL}.${GROUP}`;
+/** The Lease replicas elect a leader with (`run --leader-elect`). */
+export const LEASE_NAME = 'mcp-runtime-operator.mcpruntime.org';
 
 export const DEFAULTS = {
   replicas: 1,
