@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import { mcpServerCRD } from '../api/v1alpha1/crd.ts';
-import { FIELD_MANAGER } from '../api/v1alpha1/defaults.ts';
+import { FIELD_MANAGER, GROUP, PLURAL } from '../api/v1alpha1/defaults.ts';
 import { realClock } from '../controller/clock.ts';
 import { createLogger } from '../controller/logging.ts';
 import { Manager } from '../controller/manager.ts';
@@ -14,6 +14,8 @@ import { LocalControlPlane } from '@mcp-operator/local-control-plane/control-pla
 import type { OperatorConfig } from '../operator/config.ts';
 import { mcpServerController } from '../operator/controller.ts';
 import type { KubeObject } from '@mcp-operator/local-control-plane/types';
+import { LiveTable } from './live-table.ts';
+import type { Display } from './live-table.ts';
 import { parseDocuments } from './manifests.ts';
 
 export interface LocalFlags {
@@ -88,6 +90,7 @@ export async function startLocal(
   flags: LocalFlags,
   print: (line: string) => void,
   config: OperatorConfig,
+  display: Display = { write: (text) => print(text.replace(/\n$/, '')), tty: false },
 ): Promise<RunningLocal> {
   const plane = new LocalControlPlane({
     port: flags.port,
@@ -115,15 +118,21 @@ export async function startLocal(
   mkdirSync(dirname(kubeconfig), { recursive: true });
   writeFileSync(kubeconfig, plane.kubeconfig(), { mode: 0o600 });
   print(`local control plane listening on ${plane.url}`);
-  print(
-    `kubeconfig written to ${kubeconfig}; try: KUBECONFIG=${join(flags.kubeconfigOut)} kubectl get mcpservers -A`,
-  );
   print(`installed the MCPServer CRD${samples ? ` and ${samples} sample MCPServer(s)` : ''}`);
   print(
     flags.simulation
-      ? 'pod readiness and ingress load-balancer addresses are simulated (IngressClasses traefik and nginx)'
+      ? 'simulated: pod readiness and ingress load-balancer addresses (IngressClasses traefik and nginx); no pod really runs'
       : 'simulation is off: Deployments stay unready and Ingresses get no address',
   );
+  print(`kubeconfig written to ${kubeconfig}; in another terminal, try:`);
+  for (const command of [
+    `export KUBECONFIG=${kubeconfig}`,
+    'kubectl get mcpservers -A',
+    'kubectl describe mcpserver weather',
+    'kubectl apply -f config/samples/mcpserver-minimal.yaml',
+  ]) {
+    print(`  ${command}`);
+  }
   let stopOperator: (() => Promise<void>) | undefined;
   if (flags.operator) {
     const logFile = join(dirname(kubeconfig), 'operator.log');
@@ -136,9 +145,19 @@ export async function startLocal(
     );
   }
   print('press Ctrl-C to stop');
+  const table = new LiveTable(display);
+  const servers = plane.type(GROUP, PLURAL);
+  const unsubscribe = plane.store.onChange((storage, change) => {
+    if (storage.group === GROUP && storage.plural === PLURAL) {
+      table.update(change.object, change.type === 'DELETED');
+    }
+  });
+  table.start(plane.store.list(servers, undefined).items);
   return {
     plane,
     async stop() {
+      unsubscribe();
+      table.stop();
       await stopOperator?.();
       await plane.stop();
     },

@@ -44,6 +44,8 @@ class UsageError extends Error {}
 
 interface Io {
   stdout: (text: string) => void;
+  /** Whether stdout is a terminal of this width (for `local`'s live table). */
+  terminal?: { columns: () => number };
   stderr: (text: string) => void;
   readStdin: () => string;
   env: Record<string, string | undefined>;
@@ -219,7 +221,11 @@ async function local(args: string[], io: Io): Promise<number> {
   const env = operatorEnv(io);
   let running;
   try {
-    running = await startLocal(flags, (line) => io.stdout(`${line}\n`), env);
+    running = await startLocal(flags, (line) => io.stdout(`${line}\n`), env, {
+      write: io.stdout,
+      tty: io.terminal !== undefined,
+      ...(io.terminal ? { columns: io.terminal.columns } : {}),
+    });
   } catch (err) {
     const code = (err as { code?: string }).code;
     const message =
@@ -305,6 +311,7 @@ function simpleCommand(argv: string[], io: Io): number {
 if (import.meta.main) {
   process.exitCode = await main(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
+    ...(process.stdout.isTTY ? { terminal: { columns: () => process.stdout.columns } } : {}),
     stderr: (text) => process.stderr.write(text),
     readStdin: () => readFileSync(0, 'utf8'),
     env: process.env,

@@ -3,14 +3,18 @@
 // process (unless --no-operator) so the samples become Ready, and stops
 // cleanly on Ctrl-C.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 
 const root = new URL('../../', import.meta.url).pathname;
+// The real kubectl, where installed (.ci/run installs it); without it the
+// kubectl check of the live-table test is left out, and the table still is.
+const KUBECTL = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p));
 
 /** `mcp-operator local` as a process; `started` resolves once it says it is ready. */
 function startLocal(args: string[]) {
@@ -34,10 +38,24 @@ function startLocal(args: string[]) {
     child.stdout.on('data', () => out.includes('press Ctrl-C to stop') && resolve());
     void exited.then(() => reject(new Error(`exited early: ${out}${err}`)));
   });
+  /** Resolves once the output satisfies `test`; rejects after `ms` or on exit. */
+  const printed = (test: (out: string) => boolean, ms: number) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`not printed in ${ms} ms:\n${out}`)), ms);
+      const check = () => {
+        if (!test(out)) return;
+        clearTimeout(timer);
+        resolve();
+      };
+      child.stdout.on('data', check);
+      check();
+      void exited.then(() => reject(new Error(`exited early: ${out}${err}`)));
+    });
   return {
     child,
     exited,
     started,
+    printed,
     get out() {
       return out;
     },
@@ -79,31 +97,29 @@ describe('mcp-operator local', () => {
     }
   });
 
-  it('runs the operator in process: the samples become Ready, and Ctrl-C stops both', async () => {
+  it('runs the operator in process: the table shows the samples Ready, and Ctrl-C stops both', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mcp-local-'));
-    const kubeconfig = join(dir, 'kubeconfig');
-    const local = startLocal(['--port', '0', '--kubeconfig-out', kubeconfig]);
+    const local = startLocal(['--port', '0', '--kubeconfig-out', join(dir, 'kubeconfig')]);
     const { child, exited } = local;
     try {
       await local.started;
       assert.match(local.out, /the operator runs in this process; its log: .*operator\.log/);
-      const kc = new KubeConfig();
-      kc.loadFromString(readFileSync(kubeconfig, 'utf8'));
-      const api = kc.makeApiClient(CustomObjectsApi);
-      const deadline = Date.now() + 20_000;
-      let phases: string[] = [];
-      while (Date.now() < deadline) {
-        const list = (await api.listNamespacedCustomObject({
-          group: 'mcpruntime.org',
-          version: 'v1alpha1',
-          namespace: 'default',
-          plural: 'mcpservers',
-        })) as { items: { metadata: { name: string }; status?: { phase?: string } }[] };
-        phases = list.items.map((i) => `${i.metadata.name}=${i.status?.phase ?? ''}`).sort();
-        if (phases.every((p) => p.endsWith('=Ready')) && phases.length === 3) break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      assert.deepEqual(phases, ['hello-mcp=Ready', 'ticketing=Ready', 'weather=Ready']);
+      // Off a terminal the table is one line per change; each sample reaches Ready.
+      const samples = ['hello-mcp', 'ticketing', 'weather'];
+      await local.printed(
+        (out) =>
+          samples.every((name) =>
+            new RegExp(`^default/${name} phase=Ready ready=True url=http`, 'm').test(out),
+          ),
+        20_000,
+      );
+      // The printed kubeconfig path and commands are ready to paste.
+      const kubeconfig = /kubeconfig written to (\S+); in another terminal, try:/.exec(
+        local.out,
+      )?.[1];
+      assert.ok(kubeconfig && existsSync(kubeconfig), 'the printed kubeconfig exists');
+      assert.match(local.out, new RegExp(`^  export KUBECONFIG=${kubeconfig}$`, 'm'));
+      assert.match(local.out, /^  kubectl get mcpservers -A$/m);
       child.kill('SIGINT');
       assert.equal(await exited, 0);
       assert.match(local.out, /stopped\n$/);
@@ -112,6 +128,46 @@ describe('mcp-operator local', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it(
+    'kubectl with the printed kubeconfig lists the samples with their printer columns',
+    { skip: KUBECTL ? false : 'kubectl is not installed (.ci/run installs it)' },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'mcp-local-'));
+      const local = startLocal(['--port', '0', '--kubeconfig-out', join(dir, 'kubeconfig')]);
+      const { child, exited } = local;
+      try {
+        await local.started;
+        const samples = ['hello-mcp', 'ticketing', 'weather'];
+        await local.printed(
+          (out) =>
+            samples.every((name) => new RegExp(`^default/${name} phase=Ready`, 'm').test(out)),
+          20_000,
+        );
+        const kubeconfig = /kubeconfig written to (\S+); in another terminal, try:/.exec(
+          local.out,
+        )![1]!;
+        const { stdout } = await promisify(execFile)(KUBECTL!, [
+          '--kubeconfig',
+          kubeconfig,
+          'get',
+          'mcps',
+        ]);
+        const lines = stdout.trimEnd().split('\n');
+        assert.match(lines[0]!, /^NAME\s+PHASE\s+READY\s+URL\s+AGE$/);
+        assert.deepEqual(
+          lines.slice(1).map((l) => l.split(/\s+/).slice(0, 3).join(' ')),
+          samples.map((name) => `${name} Ready True`),
+        );
+
+        child.kill('SIGINT');
+        assert.equal(await exited, 0);
+      } finally {
+        child.kill('SIGKILL');
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('rejects a bad flag with one line and exit 2', async () => {
     const child = spawn(

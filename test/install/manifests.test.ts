@@ -8,6 +8,8 @@ import { parseKubectlYaml } from '../../src/kube/yaml.ts';
 import { installFiles, manifestsOf } from '../../src/install/files.ts';
 import { OPERATOR_IMAGE } from '../../src/install/names.ts';
 import { ROLE_NAMES } from '../../src/install/rbac.ts';
+import { restrictedViolations } from '../../src/kube/pod-security.ts';
+import type { PodLike } from '../../src/kube/pod-security.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const config = join(root, 'config');
@@ -146,6 +148,11 @@ describe('the operator Deployment', () => {
     assert.deepEqual(Object.keys(manager.resources.limits).sort(), ['cpu', 'memory']);
     const pdb = one('PodDisruptionBudget') as Manifest & { spec: { minAvailable: number } };
     assert.equal(pdb.spec.minAvailable, 1);
+  });
+
+  it('passes every check of the restricted Pod Security Standard its namespace enforces', () => {
+    const template = (deployment.spec as unknown as { template: PodLike }).template;
+    assert.deepEqual(restrictedViolations(template), []);
   });
 
   it('is non-root with a read-only root filesystem', () => {

@@ -8,6 +8,8 @@ import { parse, stringify } from 'yaml';
 import { validateMCPServer } from '../../src/api/v1alpha1/validation.ts';
 import type { MCPServer } from '../../src/api/v1alpha1/schema.ts';
 import { parseOperatorEnv } from '../../src/cmd/env.ts';
+import { restrictedViolations } from '../../src/kube/pod-security.ts';
+import type { PodLike } from '../../src/kube/pod-security.ts';
 import type { OperatorConfig } from '../../src/operator/config.ts';
 import { serverMCPPath } from '../../src/operator/deployment.ts';
 import { desiredState } from '../../src/operator/desired.ts';
@@ -253,7 +255,11 @@ describe('desired objects', () => {
 
   it('every container passes the restricted Pod Security Standard', () => {
     for (const c of cases) {
-      const pod = (build(c).deployment.spec as PodTemplateHolder).template.spec;
+      const deployment = build(c).deployment;
+      // The whole template, annotations included, as PodSecurity admission at v1.32 sees it.
+      const template = (deployment.spec as { template: PodLike }).template;
+      assert.deepEqual(restrictedViolations(template), [], c.name);
+      const pod = (deployment.spec as PodTemplateHolder).template.spec;
       assert.deepEqual(pod.securityContext, {
         runAsNonRoot: true,
         runAsUser: 65532,
