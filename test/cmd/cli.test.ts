@@ -133,7 +133,17 @@ ${spec}`;
       [
         ['manifests', 'everything'],
         {},
-        'mcp-operator: manifests: unknown manifest "everything"; accepted: crd\n',
+        'mcp-operator: manifests: unknown manifest "everything"; accepted: crd, rbac, operator, all\n',
+      ],
+      [
+        ['manifests', 'rbac', '--out', 'somewhere'],
+        {},
+        'mcp-operator: manifests: --out writes every file; use it with "all"\n',
+      ],
+      [
+        ['manifests', '--bogus'],
+        {},
+        "mcp-operator: manifests: Unknown option '--bogus'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--bogus\"\n",
       ],
       [['validate'], {}, 'mcp-operator: validate: -f FILE is required (use - for stdin)\n'],
       [

@@ -1,10 +1,12 @@
 // The install manifests under config/: generated from the code, checked in
 // unchanged, read back by kubectl as written, and least-privilege.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseKubectlYaml } from '../../src/kube/yaml.ts';
+import { runMain } from '../cmd/run-main.ts';
 import { installFiles, manifestsOf } from '../../src/install/files.ts';
 import { OPERATOR_IMAGE } from '../../src/install/names.ts';
 import { ROLE_NAMES } from '../../src/install/rbac.ts';
@@ -50,6 +52,44 @@ describe('config/ is what `mcp-operator manifests all --out config` writes', () 
   it('every file reads back with kubectl (YAML 1.1) as the objects it was written from', () => {
     const installYaml = parseKubectlYaml(generated.get('install.yaml')!, 'install.yaml');
     assert.deepEqual(installYaml, JSON.parse(JSON.stringify(all)));
+  });
+
+  it('`mcp-operator manifests all` prints the objects of config/install.yaml; rbac and operator, their parts', async () => {
+    const printed = async (part: string) => {
+      const { code, stdout, stderr } = await runMain(['manifests', part]);
+      assert.equal(code, 0, stderr);
+      return parseKubectlYaml(stdout, part);
+    };
+    assert.deepEqual(await printed('all'), parseKubectlYaml(generated.get('install.yaml')!, 'i'));
+    const kinds = async (part: string) => ((await printed(part)) as Manifest[]).map((m) => m.kind);
+    assert.deepEqual(await kinds('rbac'), [
+      'ServiceAccount',
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'Role',
+      'RoleBinding',
+    ]);
+    assert.deepEqual(await kinds('operator'), ['Namespace', 'Deployment', 'PodDisruptionBudget']);
+  });
+
+  it('`mcp-operator manifests all --out DIR` writes exactly the checked-in files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-manifests-'));
+    try {
+      const { code, stderr } = await runMain(['manifests', 'all', '--out', dir]);
+      assert.equal(code, 0, stderr);
+      const written = readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => relative(dir, join(e.parentPath, e.name)))
+        .sort();
+      assert.deepEqual(written, [...generated.keys()].sort());
+      for (const path of written) {
+        assert.equal(readFileSync(join(dir, path), 'utf8'), generated.get(path), path);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the kustomize entry point reaches every part', () => {

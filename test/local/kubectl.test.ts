@@ -3,13 +3,14 @@
 // (.ci/run installs it, so CI always runs this suite).
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import type { LocalControlPlane } from '@mcp-operator/local-control-plane/control-plane';
 import { startPlane } from '@mcp-operator/local-control-plane/testing';
+import { runMain } from '../cmd/run-main.ts';
 
 const KUBECTL = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p));
 const root = new URL('../../', import.meta.url).pathname;
@@ -424,6 +425,25 @@ spec:
         assert.match(gone.stderr, /Error from server \(NotFound\): namespaces "demo" not found/);
         assert.equal(plane.store.list(plane.type('apps', 'deployments'), 'demo').items.length, 0);
       });
+    });
+
+    describe('what `mcp-operator render` prints', () => {
+      const samples = readdirSync(`${root}config/samples`).filter((f) => f.endsWith('.yaml'));
+
+      for (const sample of samples) {
+        it(`applies with kubectl apply --dry-run=server: ${sample}`, async () => {
+          const rendered = await runMain(['render', '-f', `${root}config/samples/${sample}`]);
+          assert.equal(rendered.code, 0, rendered.stderr);
+          const before = plane.store.resourceVersion;
+          const out = await ok(['apply', '--dry-run=server', '-f', '-'], rendered.stdout);
+          const kinds = rendered.stdout.match(/^kind: .*$/gm)!.map((l) => l.slice(6));
+          // kubectl prints one "<kind>/<name> created (server dry run)" line per object.
+          assert.equal(out.trim().split('\n').length, kinds.length, out);
+          for (const line of out.trim().split('\n'))
+            assert.match(line, / created \(server dry run\)$/);
+          assert.equal(plane.store.resourceVersion, before, 'a dry run stores nothing');
+        });
+      }
     });
   },
 );

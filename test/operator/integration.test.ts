@@ -388,9 +388,20 @@ describe('the MCPServer operator', () => {
     assert.match(condition?.message ?? '', /Deployment named delta exists and is not controlled/);
     assert.equal(status.deploymentReady, false);
     await eventually(() => tryGet(RESOURCES.services, 'delta'), 'its own Service');
+    // Untouched by the operator: the same spec and metadata, and no field of it
+    // owned by the operator's field manager. (Its resourceVersion may move: the
+    // cluster's Deployment controller writes the status of any Deployment.)
     const after = await get(RESOURCES.deployments, 'delta');
-    assert.equal(after.metadata.resourceVersion, foreign.metadata.resourceVersion);
+    assert.deepEqual(after.spec, foreign.spec);
+    assert.deepEqual(after.metadata.labels, foreign.metadata.labels);
+    assert.deepEqual(after.metadata.annotations, foreign.metadata.annotations);
     assert.equal(after.metadata.ownerReferences, undefined);
+    assert.deepEqual(
+      ((after.metadata.managedFields ?? []) as { manager?: string }[]).filter(
+        (m) => m.manager === FIELD_MANAGER,
+      ),
+      [],
+    );
   });
 
   it('reports a failed write as ReconcileError and recovers with rate-limited retries', async () => {

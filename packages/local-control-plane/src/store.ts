@@ -31,6 +31,12 @@ import { mergeInfoForBuiltin, mergeInfoFromSchema } from './patch/merge-info.ts'
 import type { MergeInfo } from './patch/merge-info.ts';
 import { applyMergePatch } from './patch/merge-patch.ts';
 import { applyStrategicMergePatch } from './patch/strategic-merge-patch.ts';
+import {
+  SCALE_API_VERSION,
+  parentManagedFields,
+  replicasPathsOf,
+  scaleManagedFields,
+} from './patch/scale-fields.ts';
 import { parseFieldSelector, parseLabelSelector, selectableFieldsFor } from './selectors.ts';
 import { fieldError } from './schema/field.ts';
 import { apiVersionOf } from './types.ts';
@@ -613,15 +619,7 @@ export class Store {
     body: unknown,
     options: WriteOptions,
   ): WriteResult {
-    if (!options.fieldManager) {
-      throw errors.invalid('PatchOptions', 'meta.k8s.io', '', [
-        {
-          type: 'FieldValueRequired',
-          field: 'fieldManager',
-          message: 'Required value: is required for apply patch',
-        },
-      ]);
-    }
+    if (!options.fieldManager) throw fieldManagerRequired();
     const applied = this.#decode(type, body);
     if (applied.metadata.name !== undefined && applied.metadata.name !== name) {
       throw errors.badRequest(
@@ -727,14 +725,16 @@ export class Store {
       });
     }
     // A write that changes nothing is a no-op: same resourceVersion, no event. Compared as
-    // stored, so what a served version's conversion drops is no change either.
+    // stored, so what a served version's conversion drops is no change either. An apply that
+    // changes only ownership (a second applier of the same values) is still written, as the
+    // stored bytes differ in kube.
     const key = objectKey(live.metadata.namespace, name);
     const stored = this.#bucket(type).get(key)!;
+    const storable = this.#toStorage(type, next);
     if (
-      deepEqual(
-        withoutVolatileMetadata(this.#toStorage(type, next)),
-        withoutVolatileMetadata(stored),
-      )
+      deepEqual(withoutVolatileMetadata(storable), withoutVolatileMetadata(stored)) &&
+      (!managedFieldsDone ||
+        deepEqual(storable.metadata.managedFields, stored.metadata.managedFields))
     ) {
       return { object: live, warnings, code: 200 };
     }
@@ -888,6 +888,85 @@ export class Store {
     }
     const live = this.tryGet(type, namespace, name);
     if (!live) throw errors.notFound(type.plural, type.group, name);
+    const next = this.#scaled(type, name, live, scale);
+    const result = this.update(type, namespace, name, next, { ...options, subresource: 'scale' });
+    return { ...result, object: subresource.toScale(result.object) };
+  }
+
+  /**
+   * Server-side apply to …/scale, as the patch handler and ScaleREST serve it
+   * (scaleUpdatedObjectInfo with managedfields.ScaleHandler): the object must
+   * exist (ScaleREST never creates: 404 on the parent resource); the apply is
+   * merged into its Scale, whose managedFields are the parent's owners of the
+   * replicas field seen in autoscaling/v1 (conflicts are 409 unless `force`);
+   * the merged Scale's name is checked against the URL (checkName), then it is
+   * written as a PUT of it is, with the managedFields mapped back onto the
+   * parent instead of recorded as an update. Answers the Scale.
+   */
+  applyScale(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    body: unknown,
+    options: WriteOptions = {},
+  ): WriteResult {
+    const subresource = this.#scaleOf(type);
+    namespace = this.#ns(type, namespace);
+    if (!options.fieldManager) throw fieldManagerRequired();
+    const live = this.tryGet(type, namespace, name);
+    if (!live) throw errors.notFound(type.plural, type.group, name);
+    if (!isObject(body))
+      throw errors.badRequest('the body of the request must be a JSON or YAML object');
+    const applied = clone(body) as KubeObject;
+    // The field manager's versionCheckManager: the applied object must be the endpoint's kind.
+    if (applied.apiVersion !== SCALE_API_VERSION || applied.kind !== 'Scale') {
+      throw errors.badRequest(
+        `invalid object type: ${gvkString(applied.apiVersion, applied.kind)}`,
+      );
+    }
+    const paths = replicasPathsOf(type.group, type.kind);
+    const view = subresource.toScale(live);
+    view.metadata.managedFields = scaleManagedFields(live.metadata.managedFields, paths);
+    const merged = serverSideApply({
+      live: view,
+      applied,
+      manager: options.fieldManager,
+      force: options.force ?? false,
+      info: mergeInfoForBuiltin('autoscaling', 'v1', 'Scale'),
+      apiVersion: SCALE_API_VERSION,
+      subresource: 'scale',
+      now: rfc3339(this.#clock()),
+    });
+    const { name: mergedName, namespace: mergedNamespace } = merged.metadata;
+    if (mergedName !== name) {
+      throw errors.badRequest(
+        `the name of the object (${mergedName ?? ''}) does not match the name on the URL (${name})`,
+      );
+    }
+    if (mergedNamespace && namespace && mergedNamespace !== namespace) {
+      throw errors.badRequest(
+        `the namespace of the object (${mergedNamespace}) does not match the namespace on the request (${namespace})`,
+      );
+    }
+    const next = this.#scaled(type, name, live, merged);
+    next.metadata.managedFields = parentManagedFields(
+      live.metadata.managedFields,
+      merged.metadata.managedFields,
+      apiVersionOf(type),
+      paths,
+    );
+    const rv = next.metadata.resourceVersion;
+    if (rv && rv !== live.metadata.resourceVersion) throw this.#conflict(type, name);
+    const result = this.#write(type, live, next, { ...options, subresource: 'scale' }, true);
+    return { ...result, object: subresource.toScale(result.object) };
+  }
+
+  /**
+   * scaleUpdatedObjectInfo's checks and moves: the Scale's spec.replicas is an
+   * int32 ≥ 0, its uid (if any) is the object's; the object with the Scale's
+   * spec.replicas and resourceVersion.
+   */
+  #scaled(type: ResourceType, name: string, live: KubeObject, scale: KubeObject): KubeObject {
     const spec = isObject(scale.spec) ? scale.spec : {};
     const replicas = spec.replicas ?? 0;
     if (typeof replicas !== 'number' || !Number.isInteger(replicas)) {
@@ -919,8 +998,7 @@ export class Store {
     if (scale.metadata.resourceVersion) {
       next.metadata.resourceVersion = scale.metadata.resourceVersion;
     } else delete next.metadata.resourceVersion;
-    const result = this.update(type, namespace, name, next, { ...options, subresource: 'scale' });
-    return { ...result, object: subresource.toScale(result.object) };
+    return next;
   }
 
   /**
@@ -1256,6 +1334,26 @@ function decodeContinue(token: string): { start: string; rv: number } {
 function parseResourceVersion(value: string): number {
   if (!/^\d+$/.test(value)) throw errors.badRequest(`invalid resource version: ${value}`);
   return Number(value);
+}
+
+/** ValidatePatchOptions: an apply names its field manager (422 on PatchOptions.meta.k8s.io). */
+function fieldManagerRequired(): ApiError {
+  return errors.invalid('PatchOptions', 'meta.k8s.io', '', [
+    {
+      type: 'FieldValueRequired',
+      field: 'fieldManager',
+      message: 'Required value: is required for apply patch',
+    },
+  ]);
+}
+
+/** A GroupVersionKind as Go prints it: `autoscaling/v1, Kind=Scale`, `/v1, Kind=Pod`. */
+function gvkString(apiVersion: unknown, kind: unknown): string {
+  const gv = typeof apiVersion === 'string' ? apiVersion : '';
+  const slash = gv.lastIndexOf('/');
+  const group = slash < 0 ? '' : gv.slice(0, slash);
+  const version = slash < 0 ? gv : gv.slice(slash + 1);
+  return `${group}/${version}, Kind=${typeof kind === 'string' ? kind : ''}`;
 }
 
 /** A Scale request body: an object of kind Scale in autoscaling/v1 (both may be left out). */

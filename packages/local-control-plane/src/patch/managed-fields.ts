@@ -26,7 +26,7 @@ export interface ApplyInput {
   force: boolean;
   info: MergeInfo;
   apiVersion: string;
-  subresource?: 'status'; // apply to /status: only status fields are merged
+  subresource?: 'status' | 'scale'; // apply to /status: only status fields are merged; /scale: the Scale view
   now: string; // RFC 3339 time for managedFields[].time
 }
 
