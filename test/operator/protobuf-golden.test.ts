@@ -1,10 +1,12 @@
-// The operator's golden objects (test/operator/golden/*.yaml) round-trip
-// through the local control plane's protobuf codec unchanged: what the
-// operator builds is what a Go client would send and read back.
+// The operator's golden objects (test/operator/golden/*.yaml) and the MCPServer
+// CustomResourceDefinition it generates round-trip through the local control
+// plane's protobuf codec unchanged: what the operator builds is what a Go client
+// would send and read back (apiextensions-apiserver serves CRDs in protobuf too).
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
+import { mcpServerCRD } from '../../src/api/v1alpha1/crd.ts';
 import { decodeObject, encodeObject } from '@mcp-operator/local-control-plane/protobuf/index';
 import type { TypedObject } from '@mcp-operator/local-control-plane/protobuf/index';
 
@@ -90,5 +92,40 @@ it('every object of the golden files (Deployments, Services, Ingresses, a pull S
   for (const object of objects) roundTrip(object);
   for (const object of objects.filter((o) => o.kind === 'Deployment')) {
     roundTrip(deploymentWithStatus(object));
+  }
+});
+
+// apiextensions v1 generated.proto and marshal.go: the generated openAPIV3Schema (defaults,
+// enums, CEL rules, maps as additionalProperties) and the printer columns
+// survive the wire, with and without the snippet-annotation rule, and with the status the
+// apiextensions controllers write.
+it('the MCPServer CustomResourceDefinition', () => {
+  for (const options of [{}, { allowSnippetAnnotations: true }]) {
+    const crd = mcpServerCRD(options) as unknown as TypedObject;
+    roundTrip(crd);
+    roundTrip({
+      ...crd,
+      metadata: { ...(crd['metadata'] as object), uid: 'c1', resourceVersion: '3', generation: 1 },
+      status: {
+        conditions: [
+          {
+            type: 'NamesAccepted',
+            status: 'True',
+            lastTransitionTime: TIME,
+            reason: 'NoConflicts',
+            message: 'no conflicts found',
+          },
+          {
+            type: 'Established',
+            status: 'True',
+            lastTransitionTime: TIME,
+            reason: 'InitialNamesAccepted',
+            message: 'the initial names have been accepted',
+          },
+        ],
+        acceptedNames: (crd['spec'] as { names: unknown }).names,
+        storedVersions: ['v1alpha1'],
+      },
+    });
   }
 });

@@ -21,7 +21,8 @@
 //   them: apimachinery/pkg/apis/meta/v1/time_proto.go and micro_time_proto.go.
 // - Quantity {string=1}, IntOrString {type=1, intVal=2, strVal=3}, FieldsV1 {Raw=1 (JSON)},
 //   maps as repeated {key=1, value=2} entries, field numbers of every kind: the published
-//   generated.proto files of k8s.io/api and k8s.io/apimachinery (as compiled into kubectl v1.32).
+//   generated.proto files of k8s.io/api and k8s.io/apimachinery as of Kubernetes v1.34 (kubectl
+//   here is v1.32; the fields v1.33 and v1.34 added have their own tests below).
 // - The captured bodies below are what kubectl v1.32.4 sent for `kubectl create …` to a
 //   recording HTTP server.
 import assert from 'node:assert/strict';
@@ -90,6 +91,10 @@ message DeleteOptions {
 message ScaleSpec { optional int32 replicas = 1; }
 message ScaleStatus { optional int32 replicas = 1; optional string selector = 2; }
 message Scale { optional ObjectMeta metadata = 1; optional ScaleSpec spec = 2; optional ScaleStatus status = 3; }
+message NewPodSpec { optional string hostnameOverride = 41; }
+message NewPod { optional ObjectMeta metadata = 1; optional NewPodSpec spec = 2; }
+message NewDeploymentStatus { optional int32 replicas = 2; optional int32 terminatingReplicas = 9; }
+message NewDeployment { optional ObjectMeta metadata = 1; optional NewDeploymentStatus status = 3; }
 `;
 const testRoot = protobuf.parse(TEST_SCHEMA, { keepCase: true }).root;
 const T = (name: string): protobuf.Type => testRoot.lookupType(`t.${name}`);
@@ -847,6 +852,111 @@ describe('protobuf: round trips (JSON → encode → decode → the same JSON)',
   });
 });
 
+// The fields Kubernetes v1.33 and v1.34 added to the served kinds (k8s.io/api types.go and
+// generated.proto of those releases): a Go client built against them sends them, and a field
+// number the schema lacks would be a 400 (wire.ts).
+describe('protobuf: fields added in Kubernetes v1.33 and v1.34', () => {
+  it('a Pod with stop signals, restart rules, file env keys, a hostname override and pod certificates', () => {
+    roundTrip({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'new', namespace: 'tools', generation: 2 },
+      spec: {
+        volumes: [
+          {
+            name: 'cert',
+            projected: {
+              sources: [
+                {
+                  // v1.34 VolumeProjection.podCertificate = 6 (PodCertificateRequest, alpha).
+                  podCertificate: {
+                    signerName: 'example.com/signer',
+                    keyType: 'ED25519',
+                    maxExpirationSeconds: 0,
+                    credentialBundlePath: 'bundle.pem',
+                    keyPath: 'key.pem',
+                    certificateChainPath: 'chain.pem',
+                  },
+                },
+              ],
+            },
+          },
+          { name: 'env', emptyDir: {} },
+        ],
+        containers: [
+          {
+            name: 'app',
+            image: 'app:1',
+            // v1.34 Container.restartPolicyRules = 25 (ContainerRestartRules, alpha).
+            restartPolicy: 'Never',
+            restartPolicyRules: [
+              { action: 'Restart', exitCodes: { operator: 'In', values: [42, 0, -1] } },
+            ],
+            env: [
+              {
+                name: 'TOKEN',
+                // v1.34 EnvVarSource.fileKeyRef = 5 (EnvFiles, alpha): optional is a pointer.
+                valueFrom: {
+                  fileKeyRef: { volumeName: 'env', path: 'app.env', key: 'TOKEN', optional: false },
+                },
+              },
+            ],
+            // v1.33 Lifecycle.stopSignal = 3 (ContainerStopSignals, alpha).
+            lifecycle: { stopSignal: 'SIGUSR1' },
+          },
+        ],
+        os: { name: 'linux' },
+        // v1.34 PodSpec.hostnameOverride = 41 (HostnameOverride, alpha).
+        hostnameOverride: 'override-0',
+      },
+    });
+  });
+
+  it('a Deployment with terminatingReplicas and an EndpointSlice with node hints', () => {
+    // v1.33 DeploymentStatus.terminatingReplicas = 9, a pointer: 0 is kept.
+    roundTrip({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'default' },
+      status: { replicas: 2, terminatingReplicas: 0 },
+    });
+    // v1.33 EndpointHints.forNodes = 2 (PreferSameTrafficDistribution).
+    roundTrip({
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: 'web-abc12', namespace: 'default' },
+      addressType: 'IPv4',
+      endpoints: [
+        {
+          addresses: ['10.244.0.7'],
+          hints: { forZones: [{ name: 'a' }], forNodes: [{ name: 'node-1' }] },
+        },
+      ],
+    });
+  });
+
+  it('a body a v1.34 Go client built decodes instead of being refused', () => {
+    const pod = envelope('v1', 'Pod', 'NewPod', {
+      metadata: { name: 'p' },
+      spec: { hostnameOverride: 'h' },
+    });
+    assert.deepEqual(decodeObject(pod).object, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { hostnameOverride: 'h' },
+    });
+    const deployment = envelope('apps/v1', 'Deployment', 'NewDeployment', {
+      metadata: { name: 'd' },
+      status: { replicas: 1, terminatingReplicas: 0 },
+    });
+    assert.deepEqual(decodeObject(deployment).object['status'], {
+      replicas: 1,
+      terminatingReplicas: 0,
+    });
+  });
+});
+
 describe('protobuf: wire layout of the well-known types', () => {
   it('Time is whole seconds; MicroTime keeps microseconds as nanos', () => {
     const ns = {
@@ -1053,6 +1163,7 @@ describe('protobuf: lists, Status and watch streams', () => {
       ['discovery.k8s.io/v1', 'EndpointSlice'],
       ['coordination.k8s.io/v1', 'Lease'],
       ['events.k8s.io/v1', 'Event'],
+      ['apiextensions.k8s.io/v1', 'CustomResourceDefinition'],
     ] as const) {
       assert.ok(hasProtobufSchema(apiVersion, kind), `${apiVersion} ${kind}`);
       assert.ok(hasProtobufSchema(apiVersion, `${kind}List`), `${apiVersion} ${kind}List`);

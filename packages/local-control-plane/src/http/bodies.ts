@@ -26,11 +26,6 @@ const PATCH_TYPES: Record<string, PatchType> = {
   'application/apply-patch+yaml': 'apply',
 };
 
-/** The patch types `…/scale` takes here (server-side apply to it is not served). */
-export const SCALE_PATCH_TYPES = Object.keys(PATCH_TYPES).filter(
-  (t) => t !== 'application/apply-patch+yaml',
-);
-
 export function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -128,14 +123,11 @@ function decodeProtobufBody(raw: Uint8Array, type: ResourceType, target: BodyTar
 export async function readPatch(
   req: IncomingMessage,
   type: ResourceType,
-  scale = false,
 ): Promise<{ patchType: PatchType; body: unknown }> {
   const patchType = PATCH_TYPES[requestMediaType(req.headers['content-type'])];
   if (!patchType || (patchType === 'strategic' && !type.builtin)) {
     throw errors.unsupportedMediaType(
-      scale
-        ? SCALE_PATCH_TYPES
-        : Object.keys(PATCH_TYPES).filter((t) => type.builtin || !t.includes('strategic')),
+      Object.keys(PATCH_TYPES).filter((t) => type.builtin || !t.includes('strategic')),
     );
   }
   const raw = (await readBody(req)).toString('utf8');

@@ -1,6 +1,7 @@
 // apiextensions.k8s.io/v1 CustomResourceDefinition: validated as
 // apiextensions-apiserver does (crd-validation.ts); serving the resources it
-// defines is controllers/crd-registrar.ts's.
+// defines is controllers/crd-registrar.ts's. Served in JSON, YAML and protobuf,
+// as apiextensions-apiserver serves it (protobuf/schema/apiextensions.ts).
 import { atomic } from '../patch/merge-rules.ts';
 import { validateCRD } from '../crd-validation.ts';
 import { kindStrategy } from './strategy.ts';
@@ -12,6 +13,7 @@ export const customResourceDefinition = kindStrategy(
   'customresourcedefinitions',
   {
     openapi: 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition',
+    protobuf: 'k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition',
   },
   {
     namespaced: false,

@@ -68,7 +68,7 @@ export interface KindStrategy {
   readonly printer?: Printer;
   /** The field selectors; metadata.name and metadata.namespace when absent. */
   readonly selectableFields?: SelectableFields;
-  /** The OpenAPI component name (openapi.ts holds the schemas). */
+  /** The OpenAPI component name (openapi/components.ts generates the schemas). */
   readonly openapi: string;
   /** The protobuf message (protobuf/schema holds the wire schema); JSON only when absent. */
   readonly protobuf?: string;

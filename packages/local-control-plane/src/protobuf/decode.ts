@@ -12,9 +12,12 @@
 //   FieldsV1          {Raw}             → the JSON document Raw holds
 //   RawExtension      {raw}             → the embedded object (an envelope) or JSON document
 // A zero Time or MicroTime (an empty message: Go's zero time.Time) is left out.
+// The apiextensions v1 JSON and JSONSchemaPropsOr* messages take the forms their
+// MarshalJSON methods give them (JSON_FORMS in schema.ts).
 import type { JsonObject } from '@mcp-operator/kube-core/json';
 import { hasMagic, unwrapEnvelope } from './envelope.ts';
 import {
+  JSON_FORMS,
   WELL_KNOWN,
   fieldsOf,
   messageForKind,
@@ -116,9 +119,33 @@ export function messageJson(type: MessageType, bytes: Uint8Array): unknown {
       const raw = wrappedBytes(type, bytes);
       return raw && decodeEmbedded(raw);
     }
+    case JSON_FORMS.json: {
+      // JSON.MarshalJSON: the raw text, or null when there is none.
+      const raw = wrappedBytes(type, bytes);
+      return raw ? parseJson(raw, 'JSON') : null;
+    }
+    case JSON_FORMS.propsOrArray: {
+      // JSONSchemaPropsOrArray.MarshalJSON: the schemas when there are any, else the schema.
+      const v = decodeMessage(type, bytes);
+      return nonEmptyList(v['jSONSchemas']) ?? v['schema'] ?? null;
+    }
+    case JSON_FORMS.propsOrBool: {
+      // JSONSchemaPropsOrBool.MarshalJSON: the schema when set, else allows.
+      const v = decodeMessage(type, bytes);
+      return v['schema'] ?? v['allows'] === true;
+    }
+    case JSON_FORMS.propsOrStringArray: {
+      // JSONSchemaPropsOrStringArray.MarshalJSON: the strings when there are any, else the schema.
+      const v = decodeMessage(type, bytes);
+      return nonEmptyList(v['property']) ?? v['schema'] ?? null;
+    }
     default:
       return decodeMessage(type, bytes);
   }
+}
+
+function nonEmptyList(value: unknown): unknown[] | undefined {
+  return Array.isArray(value) && value.length > 0 ? value : undefined;
 }
 
 /** RawExtension's bytes: an object in its own envelope (protobuf streams) or JSON. */

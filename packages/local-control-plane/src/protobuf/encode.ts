@@ -6,7 +6,9 @@ import protobuf from 'protobufjs';
 import { isObject } from '@mcp-operator/kube-core/json';
 import { MAGIC } from './envelope.ts';
 import {
+  JSON_FORMS,
   WELL_KNOWN,
+  fieldById,
   fieldsOf,
   isKindMessage,
   lookupMessage,
@@ -175,6 +177,8 @@ function writeInteger(writer: protobuf.Writer, type: string, value: number): voi
  * (Go's zero time). The well-known types are first put in their message shape.
  */
 function messageBytes(type: MessageType, value: unknown, path: string): Uint8Array | undefined {
+  const form = jsonFormBytes(type, value, path);
+  if (form) return form;
   const fields = wellKnownFields(type, value, path);
   if (fields === null) return undefined;
   const writer = protobuf.Writer.create();
@@ -217,6 +221,60 @@ function wellKnownFields(
       return { Raw: Buffer.from(JSON.stringify(value)) };
     case WELL_KNOWN.rawExtension:
       return { raw: embeddedBytes(value, path) };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The bytes of an apiextensions v1 JSON or JSONSchemaPropsOr* value (JSON_FORMS
+ * in schema.ts), read from its JSON as the type's UnmarshalJSON reads it, then
+ * written as Go's marshaller writes the Go value; undefined for other messages.
+ * Errors name the JSON path, never the wrapper's fields.
+ */
+function jsonFormBytes(type: MessageType, value: unknown, path: string): Uint8Array | undefined {
+  const writer = protobuf.Writer.create();
+  // A JSONSchemaProps in field `id` of the union, its errors under the union's own path.
+  const nested = (id: number, json: unknown, at: string): void => {
+    const schema = fieldById(type, id)?.message;
+    if (!schema) {
+      throw new Error(`protobuf schema: ${messageName(type)} has no message field ${id}`);
+    }
+    writer.uint32((id << 3) | WIRE.bytes).bytes(encodeMessage(schema, json, at));
+  };
+  switch (messageName(type)) {
+    case JSON_FORMS.json:
+      // JSON.UnmarshalJSON keeps the text; null leaves Raw nil, which is not written.
+      if (value === undefined) throw new EncodeError(path, 'expected a JSON value');
+      if (value !== null) {
+        writer.uint32((1 << 3) | WIRE.bytes).bytes(Buffer.from(JSON.stringify(value)));
+      }
+      return writer.finish();
+    case JSON_FORMS.propsOrArray:
+      // An object is the schema (field 1), an array the schemas (field 2).
+      if (Array.isArray(value)) {
+        value.forEach((item: unknown, i) => nested(2, item, `${path}[${i}]`));
+      } else if (isObject(value)) nested(1, value, path);
+      else throw new EncodeError(path, 'expected a schema or an array of schemas');
+      return writer.finish();
+    case JSON_FORMS.propsOrBool:
+      // A boolean is allows (field 1); a schema sets allows too (UnmarshalJSON does).
+      if (typeof value === 'boolean') writer.uint32((1 << 3) | WIRE.varint).bool(value);
+      else if (isObject(value)) {
+        writer.uint32((1 << 3) | WIRE.varint).bool(true);
+        nested(2, value, path);
+      } else throw new EncodeError(path, 'expected a boolean or a schema');
+      return writer.finish();
+    case JSON_FORMS.propsOrStringArray:
+      // An object is the schema (field 1), an array of strings the property list (field 2).
+      if (Array.isArray(value)) {
+        value.forEach((item: unknown, i) => {
+          if (typeof item !== 'string') throw new EncodeError(`${path}[${i}]`, 'expected a string');
+          writer.uint32((2 << 3) | WIRE.bytes).string(item);
+        });
+      } else if (isObject(value)) nested(1, value, path);
+      else throw new EncodeError(path, 'expected a schema or an array of strings');
+      return writer.finish();
     default:
       return undefined;
   }

@@ -1,13 +1,17 @@
 // The Kubernetes protobuf wire schema, loaded once into a protobufjs Root, and
 // the facts the JSON mapping needs about each field.
 //
-// The .proto texts under ./schema are transcriptions of the published
-// generated.proto files of k8s.io/api and k8s.io/apimachinery (as compiled into
-// kubectl v1.32, the client on these machines): message names, field numbers
-// and types. On top of those, four annotations carry what the JSON form of a
-// field depends on and the published .proto does not say; they are facts of
-// the Go types (gogoproto `nullable`, which the compiled descriptors keep, and
-// the `json` struct tags, which the OpenAPI `required` lists reflect):
+// The wire schema is Kubernetes v1.34's. The .proto texts under ./schema are
+// transcriptions of the published generated.proto files of k8s.io/api,
+// k8s.io/apimachinery and k8s.io/apiextensions-apiserver as of v1.34: message
+// names, field numbers and types. kubectl on these machines is v1.32; the
+// fields v1.33 and v1.34 added are transcribed too, so that a newer Go client
+// setting one is understood rather than refused (a field number the schema
+// lacks is a 400, see wire.ts). On top of those, four annotations carry what
+// the JSON form of a field depends on and the published .proto does not say;
+// they are facts of the Go types (gogoproto `nullable`, which the compiled
+// descriptors keep, and the `json` struct tags, which the OpenAPI `required`
+// lists reflect):
 //
 //   (pointer) = true       the Go field is a pointer: when it is on the wire
 //                          its value counts even if zero (`replicas: 0`,
@@ -18,12 +22,14 @@
 //                          fields sit in the parent JSON object (Probe's
 //                          `httpGet`, Volume's `configMap`, a key selector's `name`).
 //   json_name = "..."      the JSON name differs from the proto field name
-//                          (IngressClassParametersReference's aPIGroup).
+//                          (IngressClassParametersReference's aPIGroup,
+//                          JSONSchemaProps' `$ref` and `x-kubernetes-*`).
 //
 // Every other scalar is a non-pointer Go field with omitempty: Go always writes
 // it on the wire, so a zero value there means "not set" and is left out of the
 // JSON, exactly as Go's encoding/json would.
 import protobuf from 'protobufjs';
+import { APIEXTENSIONS_V1 } from './schema/apiextensions.ts';
 import { CORE_OBJECTS } from './schema/core-objects.ts';
 import { CORE_POD } from './schema/core-pod.ts';
 import { CORE_VOLUME } from './schema/core-volume.ts';
@@ -53,6 +59,7 @@ for (const text of [
   DISCOVERY_V1,
   EVENTS_V1,
   NETWORKING_V1,
+  APIEXTENSIONS_V1,
 ]) {
   protobuf.parse(text, root, { keepCase: true });
 }
@@ -68,6 +75,23 @@ export const WELL_KNOWN = {
   quantity: 'k8s.io.apimachinery.pkg.api.resource.Quantity',
   intOrString: 'k8s.io.apimachinery.pkg.util.intstr.IntOrString',
   rawExtension: 'k8s.io.apimachinery.pkg.runtime.RawExtension',
+} as const;
+
+const APIEXTENSIONS = 'k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1';
+
+/**
+ * apiextensions v1 messages whose JSON form is not an object of their fields,
+ * as their MarshalJSON/UnmarshalJSON methods (marshal.go) write and read them:
+ *   JSON                          {raw}              → the JSON value raw holds (null when empty)
+ *   JSONSchemaPropsOrArray        {schema, jSONSchemas} → the array when it has items, else the schema (or null)
+ *   JSONSchemaPropsOrBool         {allows, schema}   → the schema when set, else the boolean
+ *   JSONSchemaPropsOrStringArray  {schema, property} → the strings when there are any, else the schema (or null)
+ */
+export const JSON_FORMS = {
+  json: `${APIEXTENSIONS}.JSON`,
+  propsOrArray: `${APIEXTENSIONS}.JSONSchemaPropsOrArray`,
+  propsOrBool: `${APIEXTENSIONS}.JSONSchemaPropsOrBool`,
+  propsOrStringArray: `${APIEXTENSIONS}.JSONSchemaPropsOrStringArray`,
 } as const;
 
 export type MessageType = protobuf.Type;
@@ -176,4 +200,15 @@ export function isKindMessage(type: MessageType): boolean {
   if (type === deleteOptions) return true;
   const metadata = type.fields['metadata']?.resolvedType;
   return metadata instanceof protobuf.Type && /\.(ObjectMeta|ListMeta)$/.test(metadata.fullName);
+}
+
+/**
+ * The two Go facts `keepZero` folds together, for the field `id` of a message:
+ * whether the Go field is a pointer, and whether its json tag has omitempty
+ * (a field without it is in the OpenAPI `required` list of its type). Lists,
+ * maps and messages carry no annotation: they read as omitempty non-pointers.
+ */
+export function goTagsOf(type: MessageType, id: number): { pointer: boolean; omitempty: boolean } {
+  const options = type.fieldsById[id]?.options ?? {};
+  return { pointer: options['(pointer)'] === true, omitempty: options['(no_omitempty)'] !== true };
 }

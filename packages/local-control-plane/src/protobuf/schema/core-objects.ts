@@ -2,10 +2,10 @@
 // Secret, Service, Event (and their lists).
 //
 // Transcribed from the published generated.proto files of k8s.io/api and
-// k8s.io/apimachinery as of Kubernetes v1.32 (the kubectl on these machines):
-// message names, field numbers and types, in their published order, only for
-// the messages the served kinds reach. The bracketed annotations are explained
-// in ../schema.ts.
+// k8s.io/apimachinery as of Kubernetes v1.34 (kubectl here is v1.32; v1.33 and
+// v1.34 added no field to these messages): message names, field numbers and
+// types, in their published order, only for the messages the served kinds
+// reach. The bracketed annotations are explained in ../schema.ts.
 
 export const CORE_OBJECTS = `
 syntax = "proto2";

@@ -2,10 +2,15 @@
 // lifecycle, security contexts, affinity, …) except volumes, and PodStatus.
 //
 // Transcribed from the published generated.proto files of k8s.io/api and
-// k8s.io/apimachinery as of Kubernetes v1.32 (the kubectl on these machines):
-// message names, field numbers and types, in their published order, only for
-// the messages the served kinds reach. The bracketed annotations are explained
-// in ../schema.ts.
+// k8s.io/apimachinery as of Kubernetes v1.34 (kubectl here is v1.32; the fields
+// v1.33 and v1.34 added are marked where they are; four fields of the pod's
+// status those releases added — PodStatus.observedGeneration and
+// extendedResourceClaimStatus, PodCondition.observedGeneration,
+// ContainerStatus.stopSignal — are left out until their field numbers are
+// confirmed from a published generated.proto, so a client sending them gets a
+// 400 rather than a wrong decode): message names, field
+// numbers and types, in their published order, only for the messages the served
+// kinds reach. The bracketed annotations are explained in ../schema.ts.
 
 export const CORE_POD = `
 syntax = "proto2";
@@ -45,6 +50,7 @@ message Container {
   optional ResourceRequirements resources = 8;
   repeated ContainerResizePolicy resizePolicy = 23;
   optional string restartPolicy = 24 [(pointer) = true];
+  repeated ContainerRestartRule restartPolicyRules = 25; // v1.34
   repeated VolumeMount volumeMounts = 9;
   repeated VolumeDevice volumeDevices = 21;
   optional Probe livenessProbe = 10;
@@ -69,6 +75,14 @@ message ContainerPort {
 message ContainerResizePolicy {
   optional string resourceName = 1 [(no_omitempty) = true];
   optional string restartPolicy = 2 [(no_omitempty) = true];
+}
+message ContainerRestartRule { // v1.34
+  optional string action = 1;
+  optional ContainerRestartRuleOnExitCodes exitCodes = 2;
+}
+message ContainerRestartRuleOnExitCodes { // v1.34
+  optional string operator = 1;
+  repeated int32 values = 2;
 }
 message ContainerState {
   optional ContainerStateWaiting waiting = 1;
@@ -125,6 +139,7 @@ message EnvVarSource {
   optional ResourceFieldSelector resourceFieldRef = 2;
   optional ConfigMapKeySelector configMapKeyRef = 3;
   optional SecretKeySelector secretKeyRef = 4;
+  optional FileKeySelector fileKeyRef = 5; // v1.34
 }
 message EphemeralContainer {
   optional EphemeralContainerCommon ephemeralContainerCommon = 1 [(inline) = true];
@@ -142,6 +157,7 @@ message EphemeralContainerCommon {
   optional ResourceRequirements resources = 8;
   repeated ContainerResizePolicy resizePolicy = 23;
   optional string restartPolicy = 24 [(pointer) = true];
+  repeated ContainerRestartRule restartPolicyRules = 25; // v1.34
   repeated VolumeMount volumeMounts = 9;
   repeated VolumeDevice volumeDevices = 21;
   optional Probe livenessProbe = 10;
@@ -158,6 +174,12 @@ message EphemeralContainerCommon {
 }
 message ExecAction {
   repeated string command = 1;
+}
+message FileKeySelector { // v1.34
+  optional string volumeName = 1 [(no_omitempty) = true];
+  optional string path = 2 [(no_omitempty) = true];
+  optional string key = 3 [(no_omitempty) = true];
+  optional bool optional = 4 [(pointer) = true];
 }
 message GRPCAction {
   optional int32 port = 1 [(no_omitempty) = true];
@@ -184,6 +206,7 @@ message HostIP {
 message Lifecycle {
   optional LifecycleHandler postStart = 1;
   optional LifecycleHandler preStop = 2;
+  optional string stopSignal = 3 [(pointer) = true]; // v1.33
 }
 message LifecycleHandler {
   optional ExecAction exec = 1;
@@ -335,6 +358,7 @@ message PodSpec {
   repeated PodSchedulingGate schedulingGates = 38;
   repeated PodResourceClaim resourceClaims = 39;
   optional ResourceRequirements resources = 40;
+  optional string hostnameOverride = 41 [(pointer) = true]; // v1.34
 }
 message PodStatus {
   optional string phase = 1;

@@ -2,10 +2,10 @@
 // ephemeral volume claim template.
 //
 // Transcribed from the published generated.proto files of k8s.io/api and
-// k8s.io/apimachinery as of Kubernetes v1.32 (the kubectl on these machines):
-// message names, field numbers and types, in their published order, only for
-// the messages the served kinds reach. The bracketed annotations are explained
-// in ../schema.ts.
+// k8s.io/apimachinery as of Kubernetes v1.34 (kubectl here is v1.32; the fields
+// v1.33 and v1.34 added are marked where they are): message names, field
+// numbers and types, in their published order, only for the messages the served
+// kinds reach. The bracketed annotations are explained in ../schema.ts.
 
 export const CORE_VOLUME = `
 syntax = "proto2";
@@ -177,6 +177,14 @@ message PhotonPersistentDiskVolumeSource {
   optional string pdID = 1 [(no_omitempty) = true];
   optional string fsType = 2;
 }
+message PodCertificateProjection { // v1.34
+  optional string signerName = 1;
+  optional string keyType = 2;
+  optional int32 maxExpirationSeconds = 3 [(pointer) = true];
+  optional string credentialBundlePath = 4;
+  optional string keyPath = 5;
+  optional string certificateChainPath = 6;
+}
 message PortworxVolumeSource {
   optional string volumeID = 1 [(no_omitempty) = true];
   optional string fsType = 2;
@@ -260,6 +268,7 @@ message VolumeProjection {
   optional ConfigMapProjection configMap = 3;
   optional ServiceAccountTokenProjection serviceAccountToken = 4;
   optional ClusterTrustBundleProjection clusterTrustBundle = 5;
+  optional PodCertificateProjection podCertificate = 6; // v1.34
 }
 message VolumeResourceRequirements {
   map<string, .k8s.io.apimachinery.pkg.api.resource.Quantity> limits = 1;

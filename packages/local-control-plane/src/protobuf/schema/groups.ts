@@ -3,10 +3,10 @@
 // IngressClass).
 //
 // Transcribed from the published generated.proto files of k8s.io/api and
-// k8s.io/apimachinery as of Kubernetes v1.32 (the kubectl on these machines):
-// message names, field numbers and types, in their published order, only for
-// the messages the served kinds reach. The bracketed annotations are explained
-// in ../schema.ts.
+// k8s.io/apimachinery as of Kubernetes v1.34 (kubectl here is v1.32; the fields
+// v1.33 and v1.34 added are marked where they are): message names, field
+// numbers and types, in their published order, only for the messages the served
+// kinds reach. The bracketed annotations are explained in ../schema.ts.
 
 export const APPS_V1 = `
 syntax = "proto2";
@@ -46,6 +46,7 @@ message DeploymentStatus {
   optional int32 readyReplicas = 7;
   optional int32 availableReplicas = 4;
   optional int32 unavailableReplicas = 5;
+  optional int32 terminatingReplicas = 9 [(pointer) = true]; // v1.33
   repeated DeploymentCondition conditions = 6;
   optional int32 collisionCount = 8 [(pointer) = true];
 }
@@ -121,6 +122,7 @@ message EndpointConditions {
 }
 message EndpointHints {
   repeated ForZone forZones = 1;
+  repeated ForNode forNodes = 2; // v1.33
 }
 message EndpointPort {
   optional string name = 1 [(pointer) = true];
@@ -137,6 +139,9 @@ message EndpointSlice {
 message EndpointSliceList {
   optional .k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta metadata = 1;
   repeated EndpointSlice items = 2;
+}
+message ForNode { // v1.33
+  optional string name = 1 [(no_omitempty) = true];
 }
 message ForZone {
   optional string name = 1 [(no_omitempty) = true];
