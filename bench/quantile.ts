@@ -1,0 +1,38 @@
+// A quantile from a Prometheus histogram's cumulative buckets, as PromQL's
+// histogram_quantile computes it: find the bucket the rank falls in and
+// interpolate linearly inside it (the lowest bucket starts at 0; a rank in the
+// +Inf bucket answers the highest finite bound).
+
+interface MetricValue {
+  value: number;
+  labels: Record<string, string | number | undefined>;
+  metricName?: string;
+}
+
+export function histogramQuantile(q: number, values: MetricValue[]): number {
+  const buckets = values
+    .filter((v) => v.metricName?.endsWith('_bucket') && v.labels['le'] !== undefined)
+    .map((v) => ({
+      le: v.labels['le'] === '+Inf' ? Infinity : Number(v.labels['le']),
+      count: v.value,
+    }));
+  // Several label sets (controllers) add up bucket by bucket.
+  const merged = new Map<number, number>();
+  for (const b of buckets) merged.set(b.le, (merged.get(b.le) ?? 0) + b.count);
+  const sorted = [...merged].map(([le, count]) => ({ le, count })).sort((a, b) => a.le - b.le);
+  const total = sorted.at(-1)?.count ?? 0;
+  if (total === 0) return NaN;
+  const rank = q * total;
+  let lowerBound = 0;
+  let lowerCount = 0;
+  for (const { le, count } of sorted) {
+    if (count >= rank) {
+      if (le === Infinity) return lowerBound;
+      if (count === lowerCount) return le;
+      return lowerBound + ((le - lowerBound) * (rank - lowerCount)) / (count - lowerCount);
+    }
+    lowerBound = le;
+    lowerCount = count;
+  }
+  return lowerBound;
+}
