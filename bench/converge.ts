@@ -5,10 +5,14 @@
 // ingress controller. Prints a progress line while it runs, then a table; with
 // --json, writes the figures. docs/performance.md has the method and results.
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { createServer } from 'node:net';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import { RESOURCES } from '@mcp-operator/kube-core/port';
@@ -16,20 +20,15 @@ import type { KubeObject, KubePort } from '@mcp-operator/kube-core/port';
 import { FIELD_MANAGER } from '../src/api/v1alpha1/defaults.ts';
 import type { MCPServer } from '../src/api/v1alpha1/schema.ts';
 import { parseOperatorEnv } from '../src/cmd/env.ts';
-import { realClock } from '../src/controller/clock.ts';
 import { Informer } from '../src/controller/informer.ts';
-import { createLogger } from '../src/controller/logging.ts';
-import { Manager } from '../src/controller/manager.ts';
 import { createKubeClient } from '../src/kube/client.ts';
-import { mcpServerController } from '../src/operator/controller.ts';
 import { desiredState } from '../src/operator/desired.ts';
-import { CountingPort } from '../test/operator/cluster.ts';
-import { histogramQuantile } from './quantile.ts';
+import { histogramQuantile, parsePrometheusText } from './quantile.ts';
 
 const { values } = parseArgs({
   options: {
     servers: { type: 'string', default: '100' },
-    concurrency: { type: 'string', default: '32' },
+    concurrency: { type: 'string', default: '4' },
     json: { type: 'string' },
   },
 });
@@ -47,12 +46,17 @@ const config = (() => {
   if (!parsed.ok) throw new Error(parsed.error);
   return parsed.env;
 })();
-const silent = () =>
-  createLogger({ level: 'error', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
 
 // ---- the control plane, in its own process ----------------------------------
 
-async function startPlane(): Promise<{ kubeconfig: string; stop: () => Promise<void> }> {
+interface Plane {
+  kubeconfig: string;
+  /** POST /admin/<path>: the plane's request accounting. */
+  admin(path: string): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+async function startPlane(): Promise<Plane> {
   const child = spawn(
     process.execPath,
     ['--conditions=source', '--import', 'tsx', new URL('./plane.ts', import.meta.url).pathname],
@@ -62,9 +66,32 @@ async function startPlane(): Promise<{ kubeconfig: string; stop: () => Promise<v
     createInterface({ input: child.stdout }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`the control plane exited (${code})`)));
   });
-  const { kubeconfig } = JSON.parse(first) as { kubeconfig: string };
+  const { kubeconfig, url, admin } = JSON.parse(first) as {
+    kubeconfig: string;
+    url: string;
+    admin: string;
+  };
+  const ca = /certificate-authority-data: (\S+)/.exec(kubeconfig)?.[1];
   return {
     kubeconfig,
+    admin: (path) =>
+      new Promise((resolve, reject) => {
+        const req = httpsRequest(
+          `${url}/admin/${path}`,
+          {
+            method: 'POST',
+            headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+            ...(ca ? { ca: Buffer.from(ca, 'base64') } : {}),
+          },
+          (res) => {
+            let body = '';
+            res.on('data', (c: Buffer) => (body += c.toString()));
+            res.on('end', () => resolve(JSON.parse(body)));
+          },
+        );
+        req.on('error', reject);
+        req.end('{}');
+      }),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
@@ -131,45 +158,91 @@ async function floor(port: KubePort, namespace: string): Promise<number> {
   return (performance.now() - start) / 1000;
 }
 
-// ---- the operator ------------------------------------------------------------------
+// ---- the operator, as deployed: `mcp-operator run` in its own process -----------
 
-interface OperatorRun {
-  counting: CountingPort;
-  manager: Manager;
-  stop: () => Promise<void>;
+interface OperatorProcess {
+  child: ChildProcess;
+  /** GET /metrics, parsed. */
+  metrics(): Promise<ReturnType<typeof parsePrometheusText>>;
+  /** Linux /proc figures of the process, in bytes: current and peak resident set. */
+  memory(): { rss: number; peak: number };
+  stop(): Promise<void>;
 }
 
-function startOperator(kubeconfig: string, namespace: string): OperatorRun {
-  const kc = new KubeConfig();
-  kc.loadFromString(kubeconfig);
-  const counting = new CountingPort(createKubeClient(kc, { userAgent: FIELD_MANAGER }));
-  const log = silent();
-  const manager = new Manager({
-    port: counting,
-    logger: log,
-    namespaces: [namespace],
-    fieldManager: FIELD_MANAGER,
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
   });
-  manager.addController(
-    mcpServerController({
-      manager,
-      port: counting,
-      config,
-      clock: realClock,
-      log,
-      instance: 'bench',
-    }),
+
+const httpText = (url: string) =>
+  new Promise<{ code: number; body: string }>((resolve, reject) => {
+    httpGet(url, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ code: res.statusCode ?? 0, body }));
+    }).on('error', reject);
+  });
+
+async function startOperator(kubeconfigFile: string, namespace: string): Promise<OperatorProcess> {
+  const [metricsPort, healthPort] = [await freePort(), await freePort()];
+  const child = spawn(
+    process.execPath,
+    [
+      new URL('../dist/cmd/main.js', import.meta.url).pathname,
+      'run',
+      `--kubeconfig=${kubeconfigFile}`,
+      `--watch-namespace=${namespace}`,
+      `--max-concurrent-reconciles=${CONCURRENCY}`,
+      `--metrics-bind-address=127.0.0.1:${metricsPort}`,
+      `--health-probe-bind-address=127.0.0.1:${healthPort}`,
+      '--log-level=error',
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
   );
-  const stopping = new AbortController();
-  const done = manager.run(stopping.signal);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Ready once its caches have synced.
+  for (;;) {
+    const ready = await httpText(`http://127.0.0.1:${healthPort}/readyz`).catch(() => undefined);
+    if (ready?.code === 200) break;
+    if (child.exitCode !== null) throw new Error('the operator exited before it was ready');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const status = () => readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  const kib = (text: string, field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN) * 1024;
   return {
-    counting,
-    manager,
+    child,
+    metrics: async () =>
+      parsePrometheusText((await httpText(`http://127.0.0.1:${metricsPort}/metrics`)).body),
+    memory: () => {
+      const text = status();
+      return { rss: kib(text, 'VmRSS'), peak: kib(text, 'VmHWM') };
+    },
     stop: async () => {
-      stopping.abort();
-      await done;
+      child.kill('SIGTERM');
+      await exited;
     },
   };
+}
+
+const metricSum = (values: ReturnType<typeof parsePrometheusText>, name: string) =>
+  values.filter((v) => v.metricName === name).reduce((n, v) => n + v.value, 0);
+
+/** The operator's requests by `verb resource`, from the control plane's accounting. */
+async function operatorRequests(plane: Plane): Promise<Map<string, number>> {
+  const { requests } = (await plane.admin('requests')) as {
+    requests: { client: string; verb: string; resource: string }[];
+  };
+  const counts = new Map<string, number>();
+  for (const r of requests) {
+    if (r.client !== FIELD_MANAGER) continue;
+    const key = `${r.verb} ${r.resource}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
 }
 
 /** Resolves once `count` servers in the namespace are Ready at their generation. */
@@ -226,13 +299,13 @@ try {
   const floorSeconds = await floor(client, 'bench-floor');
 
   // The operator: N servers created at the same concurrency, timed until all are Ready.
-  const baselineRss = process.memoryUsage().rss;
-  let peakRss = baselineRss;
-  const rssTimer = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  }, 50);
+  const dir = mkdtempSync(join(tmpdir(), 'mcp-bench-'));
+  const kubeconfigFile = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfigFile, plane.kubeconfig, { mode: 0o600 });
+  const operator = await startOperator(kubeconfigFile, 'bench-operator');
+  const baseline = operator.memory().rss;
+  await plane.admin('requests/reset');
   const watcher = allReady(client, 'bench-operator', N);
-  const operator = startOperator(plane.kubeconfig, 'bench-operator');
   let created = 0;
   const start = performance.now();
   const creating = pool(N, CONCURRENCY, async (i) => {
@@ -249,27 +322,32 @@ try {
   await watcher.done;
   const convergeSeconds = (performance.now() - start) / 1000;
   clearInterval(ticker);
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const requests = await operatorRequests(plane);
   const byVerb = Object.fromEntries(
-    [...operator.counting.counts].sort().map(([k, v]) => [k, Math.round((v / N) * 100) / 100]),
+    [...requests].sort().map(([k, v]) => [k, Math.round((v / N) * 100) / 100]),
   );
-  const writesPerServer = sumWrites(operator.counting.counts, true) / N;
-  const writesPerServerNoEvents = sumWrites(operator.counting.counts, false) / N;
-  const histogram = await operator.manager.metrics.reconcileTime.get();
-  const reconcileP50Ms = histogramQuantile(0.5, histogram.values) * 1000;
-  const reconcileP99Ms = histogramQuantile(0.99, histogram.values) * 1000;
+  const writesPerServer = sumWrites(requests, true) / N;
+  const writesPerServerNoEvents = sumWrites(requests, false) / N;
+  const metrics = await operator.metrics();
+  const buckets = metrics.filter(
+    (v) => v.metricName === 'controller_runtime_reconcile_time_seconds_bucket',
+  );
+  const reconcileP50Ms = histogramQuantile(0.5, buckets) * 1000;
+  const reconcileP99Ms = histogramQuantile(0.99, buckets) * 1000;
+  const { peak: peakRss } = operator.memory();
   await operator.stop();
   await watcher.stop();
-  clearInterval(rssTimer);
 
   // A full resync of the converged servers: a fresh operator lists and reconciles every one.
-  say('resync: a fresh operator reconciles every converged server');
-  const again = startOperator(plane.kubeconfig, 'bench-operator');
-  const reconciled = async () =>
-    (await again.manager.metrics.reconcileTotal.get()).values.reduce((n, v) => n + v.value, 0);
-  while ((await reconciled()) < N) await new Promise((r) => setTimeout(r, 50));
-  const resyncWrites = sumWrites(again.counting.counts, true);
+  say('resync: a fresh operator process reconciles every converged server');
+  await plane.admin('requests/reset');
+  const again = await startOperator(kubeconfigFile, 'bench-operator');
+  while (metricSum(await again.metrics(), 'controller_runtime_reconcile_total') < N) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const resyncWrites = sumWrites(await operatorRequests(plane), true);
   await again.stop();
+  rmSync(dir, { recursive: true, force: true });
 
   clearInterval(progressTimer);
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
@@ -286,7 +364,8 @@ try {
     requestsPerServerByVerb: byVerb,
     resyncWrites,
     peakRssMiB: round(mib(peakRss), 1),
-    rssPerServerKiB: round((peakRss - baselineRss) / 1024 / N, 1),
+    baselineRssMiB: round(mib(baseline), 1),
+    rssPerServerKiB: round((peakRss - baseline) / 1024 / N, 1),
     reconcileP50Ms: round(reconcileP50Ms, 2),
     reconcileP99Ms: round(reconcileP99Ms, 2),
     node: process.version,
@@ -304,9 +383,8 @@ function round(value: number, digits: number): number {
   return Math.round(value * f) / f;
 }
 
-function printTable(
-  f: Record<string, unknown> & { requestsPerServerByVerb: Record<string, number> },
-) {
+function printTable(figures: { requestsPerServerByVerb: Record<string, number> }) {
+  const f = figures as unknown as Record<string, string | number> & typeof figures;
   const rows: [string, string][] = [
     ['servers', `${f.servers} (concurrency ${f.concurrency})`],
     ['converge', `${f.convergeSeconds} s`],
@@ -318,7 +396,10 @@ function printTable(
     ],
     ['writes on a full resync', `${f.resyncWrites}`],
     ['reconcile p50 / p99', `${f.reconcileP50Ms} ms / ${f.reconcileP99Ms} ms`],
-    ['peak RSS', `${f.peakRssMiB} MiB (${f.rssPerServerKiB} KiB per server)`],
+    [
+      'operator peak RSS',
+      `${f.peakRssMiB} MiB (${f.baselineRssMiB} MiB idle, ${f.rssPerServerKiB} KiB per server)`,
+    ],
     ['node', `${f.node}`],
     ['machine', `${f.machine}`],
   ];

@@ -36,3 +36,19 @@ export function histogramQuantile(q: number, values: MetricValue[]): number {
   }
   return lowerBound;
 }
+
+/** Samples of the Prometheus text exposition format: `name{label="v",…} value`. */
+export function parsePrometheusText(text: string): MetricValue[] {
+  const samples: MetricValue[] = [];
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const m = /^([A-Za-z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
+    if (!m) continue;
+    const labels: Record<string, string> = {};
+    for (const [, key, value] of (m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) {
+      labels[key!] = value!;
+    }
+    samples.push({ metricName: m[1]!, labels, value: Number(m[3]) });
+  }
+  return samples;
+}

@@ -51,6 +51,12 @@ export interface InformerOptions {
   clock?: Clock;
   /** For logging; the informer keeps going regardless. */
   onError?(err: Error): void;
+  /**
+   * Trims each object before it is cached and handed to handlers (as
+   * controller-runtime's cache TransformFunc): what the controllers never read
+   * need not stay in memory. Must not mutate its argument.
+   */
+  transform?(obj: KubeObject): KubeObject;
 }
 
 const DEFAULT_STALL_TIMEOUT_MS = 90_000;
@@ -318,15 +324,18 @@ export class Informer<T extends KubeObject = KubeObject> {
     }, period);
   }
 
-  /** List items often come without apiVersion and kind; handlers expect both. */
+  /** List items often come without apiVersion and kind; handlers expect both. Then the transform. */
   #normalize(obj: T): T {
-    if (obj.apiVersion && obj.kind) return obj;
-    const { resource } = this.#options;
-    return {
-      ...obj,
-      apiVersion: obj.apiVersion || apiVersionOf(resource),
-      kind: obj.kind || resource.kind,
-    };
+    const { resource, transform } = this.#options;
+    const typed =
+      obj.apiVersion && obj.kind
+        ? obj
+        : {
+            ...obj,
+            apiVersion: obj.apiVersion || apiVersionOf(resource),
+            kind: obj.kind || resource.kind,
+          };
+    return transform ? (transform(typed) as T) : typed;
   }
 
   /** Resolves with the promise's value, undefined when the informer stops first; rejects on timeout. */

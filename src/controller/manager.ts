@@ -89,6 +89,27 @@ export interface ManagerOptions {
 
 export type ManagerExit = 'stopped' | 'lost-leadership';
 
+/**
+ * The cache's transform: of an object's managedFields, only the entries of
+ * this field manager on the main resource stay — the only ones the
+ * controllers read (to find what they set before). Others' entries can be
+ * larger than the object; writes never send managedFields back, so the
+ * server keeps them all.
+ */
+export function keepManagedFieldsOf(fieldManager: string) {
+  return (obj: KubeObject): KubeObject => {
+    const entries = obj.metadata.managedFields;
+    if (!entries) return obj;
+    const own = entries.filter((e) => {
+      const entry = e as { manager?: string; subresource?: string };
+      return entry.manager === fieldManager && !entry.subresource;
+    });
+    if (own.length === entries.length) return obj;
+    const { managedFields: _dropped, ...metadata } = obj.metadata;
+    return { ...obj, metadata: own.length ? { ...metadata, managedFields: own } : metadata };
+  };
+}
+
 const informerKey = (resource: ResourceRef, labelSelector: string | undefined) =>
   `${resource.group}/${resource.plural}?${labelSelector ?? ''}`;
 
@@ -253,6 +274,7 @@ export class Manager {
             ...(labelSelector ? { labelSelector } : {}),
             resyncPeriodMs: o.resyncPeriodMs ?? 600_000,
             clock: this.#clock,
+            ...(o.fieldManager ? { transform: keepManagedFieldsOf(o.fieldManager) } : {}),
             ...(o.informer?.watchTimeoutSeconds
               ? { watchTimeoutSeconds: o.informer.watchTimeoutSeconds }
               : {}),

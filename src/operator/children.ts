@@ -1,10 +1,13 @@
 // Writes one owned object toward its desired state: create when absent,
 // update only when something the operator owns drifted, never touch an object
 // of the same name that this MCPServer does not control. Reads come from the
-// informer cache; a cache miss is confirmed with one GET (the cache holds only
-// labelled objects, and may not have seen the operator's own create yet).
+// informer cache. On a cache miss the object is created at once (as
+// controller-runtime's CreateOrUpdate does after a cached NotFound); only when
+// the server answers AlreadyExists — an unlabelled object the cache does not
+// hold, or the operator's own create the cache has not seen yet — is it read
+// with one GET.
 import { FIELD_MANAGER } from '../api/v1alpha1/defaults.ts';
-import { NotFoundError } from '@mcp-operator/kube-core/errors';
+import { AlreadyExistsError, NotFoundError } from '@mcp-operator/kube-core/errors';
 import type { KubeObject, KubePort, ResourceRef } from '@mcp-operator/kube-core/port';
 import { controlledBy, driftOf, mergeForUpdate } from './drift.ts';
 import type { Observed } from './readiness.ts';
@@ -46,19 +49,30 @@ export async function ensureChild(
   resource: ResourceRef,
   desired: KubeObject,
   ownerUID: string | undefined,
+  /** The status already reports a foreign object here: read it rather than try a create. */
+  knownForeign = false,
 ): Promise<ChildResult> {
   const namespace = desired.metadata.namespace!;
   const name = desired.metadata.name!;
-  const live = await liveObject(port, cache, resource, namespace, name);
-  if (live && !controlledBy(live, ownerUID)) {
-    return { observed: { state: 'foreign', kind: resource.kind, name } };
-  }
+  let live = knownForeign
+    ? await liveObject(port, cache, resource, namespace, name)
+    : cache.get(resource, `${namespace}/${name}`);
   if (!live) {
-    const created = await port.create(resource, desired, { fieldManager: FIELD_MANAGER });
-    return {
-      observed: { state: 'owned', object: created },
-      wrote: { kind: 'created', fields: [] },
-    };
+    try {
+      const created = await port.create(resource, desired, { fieldManager: FIELD_MANAGER });
+      return {
+        observed: { state: 'owned', object: created },
+        wrote: { kind: 'created', fields: [] },
+      };
+    } catch (err) {
+      if (!(err instanceof AlreadyExistsError)) throw err;
+      live = await liveObject(port, cache, resource, namespace, name);
+      // Gone again in between: a race, retried as one.
+      if (!live) throw err;
+    }
+  }
+  if (!controlledBy(live, ownerUID)) {
+    return { observed: { state: 'foreign', kind: resource.kind, name } };
   }
   const drift = driftOf(live, desired, FIELD_MANAGER);
   if (drift.length === 0) return { observed: { state: 'owned', object: live } };

@@ -259,5 +259,10 @@ function overlay(
  * others' fields kept, and the operator's stale keys and list items removed.
  */
 export function mergeForUpdate(live: KubeObject, desired: KubeObject, manager: string): KubeObject {
-  return overlay(live, desired, ownedFields(live, manager), undefined) as KubeObject;
+  const merged = overlay(live, desired, ownedFields(live, manager), undefined) as KubeObject;
+  // Left out, the server keeps every manager's entries (kube-apiserver's field
+  // manager reads the live object's when an update carries none); the cached
+  // copy holds only ours, and sending those would drop the others'.
+  const { managedFields: _left, ...metadata } = merged.metadata;
+  return { ...merged, metadata };
 }

@@ -26,6 +26,11 @@ export interface EventRecord {
 }
 
 export interface EventRecorder {
+  /**
+   * Sends the Event in the background, as client-go's recorder does: the
+   * reconcile does not wait for it. The promise settles once it is sent (or
+   * given up); it never rejects.
+   */
   record(server: KubeObject, event: EventRecord): Promise<void>;
 }
 
@@ -71,7 +76,15 @@ export class ApiEventRecorder implements EventRecorder {
     this.#instance = options.instance;
   }
 
-  async record(server: KubeObject, event: EventRecord): Promise<void> {
+  /** Events go out one at a time, in order, so a repeat finds the Event it joins. */
+  #sending: Promise<void> = Promise.resolve();
+
+  record(server: KubeObject, event: EventRecord): Promise<void> {
+    this.#sending = this.#sending.then(() => this.#send(server, event));
+    return this.#sending;
+  }
+
+  async #send(server: KubeObject, event: EventRecord): Promise<void> {
     const namespace = server.metadata.namespace ?? 'default';
     const note = truncateNote(event.note);
     const key = [server.metadata.uid, event.type, event.reason, event.action, note].join('\u0000');

@@ -55,6 +55,14 @@ export interface ReconcilerDeps {
 
 type StoredServer = KubeObject & { spec?: unknown; status?: MCPServerStatus };
 
+/** An object an Event relates to. */
+interface Related {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace: string;
+}
+
 const CHILDREN = [
   ['deployment', RESOURCES.deployments],
   ['service', RESOURCES.services],
@@ -131,7 +139,7 @@ export class MCPServerReconciler implements Reconciler {
     // Accepted, but part of the spec is overridden: said once per generation.
     if (server.status?.observedGeneration !== generation) {
       for (const note of desired.warnings) {
-        await this.#deps.events.record(server, {
+        void this.#deps.events.record(server, {
           type: 'Warning',
           reason: 'OperatorOwnedEnv',
           action: 'Validate',
@@ -154,8 +162,22 @@ export class MCPServerReconciler implements Reconciler {
     const observed: Partial<Record<(typeof CHILDREN)[number][0], Observed>> = {};
     try {
       if (desired.pullSecret) await this.#ensurePullSecret(server, desired.pullSecret);
-      for (const [surface, resource] of CHILDREN) {
-        observed[surface] = await this.#ensure(server, resource, desired[surface]);
+      const created: Related[] = [];
+      try {
+        for (const [surface, resource] of CHILDREN) {
+          observed[surface] = await this.#ensure(server, resource, desired[surface], created);
+        }
+      } finally {
+        // One Event for what this pass created (a new server's three children).
+        if (created.length > 0) {
+          void this.#deps.events.record(server, {
+            type: 'Normal',
+            reason: 'Created',
+            action: 'Create',
+            note: `Created ${created.map((r) => `${r.kind} ${r.name}`).join(', ')}`,
+            related: created[0],
+          });
+        }
       }
     } catch (err) {
       if (isRace(err)) throw err; // a stale cache: retry soon, no Error status
@@ -213,6 +235,7 @@ export class MCPServerReconciler implements Reconciler {
     server: StoredServer,
     resource: ResourceRef,
     desired: KubeObject,
+    created: Related[],
   ): Promise<Observed> {
     let result: ChildResult;
     try {
@@ -222,6 +245,7 @@ export class MCPServerReconciler implements Reconciler {
         resource,
         desired,
         server.metadata.uid,
+        reportedForeign(server.status, resource.kind),
       );
     } catch (err) {
       if (isRace(err)) throw err;
@@ -229,26 +253,20 @@ export class MCPServerReconciler implements Reconciler {
         cause: err,
       });
     }
-    const related = {
+    const related: Related = {
       apiVersion: desired.apiVersion,
       kind: desired.kind,
       name: desired.metadata.name!,
       namespace: desired.metadata.namespace!,
     };
     if (result.wrote?.kind === 'created') {
-      await this.#deps.events.record(server, {
-        type: 'Normal',
-        reason: 'Created',
-        action: 'Create',
-        note: `Created ${resource.kind} ${related.name}`,
-        related,
-      });
+      created.push(related);
     } else if (result.wrote) {
       const fields = result.wrote.fields;
       const shown =
         fields.slice(0, 5).join(', ') +
         (fields.length > 5 ? `, and ${fields.length - 5} more` : '');
-      await this.#deps.events.record(server, {
+      void this.#deps.events.record(server, {
         type: 'Normal',
         reason: 'Updated',
         action: 'Update',
@@ -259,7 +277,7 @@ export class MCPServerReconciler implements Reconciler {
       result.observed.state === 'foreign' &&
       !reportedForeign(server.status, resource.kind)
     ) {
-      await this.#deps.events.record(server, {
+      void this.#deps.events.record(server, {
         type: 'Warning',
         reason: 'ForeignObject',
         action: 'Reconcile',
@@ -280,7 +298,7 @@ export class MCPServerReconciler implements Reconciler {
       });
     }
     if (result === 'created' || result === 'updated') {
-      await this.#deps.events.record(server, {
+      void this.#deps.events.record(server, {
         type: 'Normal',
         reason: result === 'created' ? 'Created' : 'Updated',
         action: result === 'created' ? 'Create' : 'Update',
@@ -336,7 +354,7 @@ export class MCPServerReconciler implements Reconciler {
   async #fail(server: StoredServer, outcome: Extract<Outcome, { kind: 'failed' }>, action: string) {
     const previous = server.status?.conditions?.find((c) => c.type === 'Ready');
     if (previous?.reason !== outcome.reason || previous.message !== outcome.message) {
-      await this.#deps.events.record(server, {
+      void this.#deps.events.record(server, {
         type: 'Warning',
         reason: outcome.reason,
         action,
@@ -368,9 +386,10 @@ export class MCPServerReconciler implements Reconciler {
     this.#deps.metrics?.observe(key, status.phase!, status.phase === 'Ready');
     if (deepEqual(status, server.status)) return status;
     try {
+      const { managedFields: _cached, ...metadata } = server.metadata;
       await this.#deps.port.update(
         RESOURCES.mcpServers,
-        { ...server, status },
+        { ...server, metadata, status },
         { fieldManager: FIELD_MANAGER, subresource: 'status' },
       );
     } catch (err) {

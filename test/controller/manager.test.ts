@@ -12,6 +12,7 @@ import type { KubeObject, KubePort } from '@mcp-operator/kube-core/port';
 import { createLogger } from '../../src/controller/logging.ts';
 import { Manager } from '../../src/controller/manager.ts';
 import type { ManagerExit, Reconciler, Request } from '../../src/controller/manager.ts';
+import { keepManagedFieldsOf } from '../../src/controller/manager.ts';
 import { LocalControlPlane } from '@mcp-operator/local-control-plane/control-plane';
 
 const silent = () =>
@@ -327,5 +328,35 @@ describe('manager', () => {
       b.stop.abort();
       await b.running;
     });
+  });
+});
+
+describe('the cache transform', () => {
+  const entry = (manager: string, subresource?: string) => ({
+    manager,
+    operation: 'Update',
+    fieldsType: 'FieldsV1',
+    fieldsV1: { 'f:spec': {} },
+    ...(subresource ? { subresource } : {}),
+  });
+  const object = (entries?: unknown[]): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 's', ...(entries ? { managedFields: entries } : {}) },
+  });
+  const keep = keepManagedFieldsOf('me');
+
+  it('keeps only the field manager\u2019s own entries on the main resource', () => {
+    const input = object([entry('kubectl'), entry('me'), entry('me', 'status')]);
+    assert.deepEqual(keep(input).metadata.managedFields, [entry('me')]);
+    assert.equal(input.metadata.managedFields?.length, 3, 'the input is not mutated');
+  });
+
+  it('drops managedFields when none are ours, and passes other objects through', () => {
+    assert.equal('managedFields' in keep(object([entry('kubectl')])).metadata, false);
+    const plain = object();
+    assert.equal(keep(plain), plain);
+    const mine = object([entry('me')]);
+    assert.equal(keep(mine), mine);
   });
 });

@@ -3,7 +3,8 @@
 // runs the operator behind a port that refuses calls outside that list (so a
 // missing grant fails there); this suite drives the operator program through
 // every path that calls the API — the start-up CRD check, leader election,
-// create, update, repair, route handover, Events and their series, static
+// create, update, repair, objects of another owner, route handover, Events
+// and their series, static
 // defaults under an older CRD, the provisioned-registry Secret and its
 // rotation — and checks that each listed permission was used: none is spare.
 import assert from 'node:assert/strict';
@@ -182,6 +183,49 @@ describe('the operator program uses every permission its roles grant', () => {
         return true;
       }
     }, 'the mover’s Ingress removed');
+    // Objects of another owner under a server's names: each create is refused
+    // (AlreadyExists), and the operator reads the object to see whose it is.
+    const foreign = { name: 'squatter', namespace: ns, labels: { app: 'squatter' } };
+    await cluster.admin.create(
+      RESOURCES.deployments,
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: foreign,
+        spec: {
+          selector: { matchLabels: { app: 'squatter' } },
+          template: {
+            metadata: { labels: { app: 'squatter' } },
+            spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] },
+          },
+        },
+      },
+      { fieldManager: 'someone' },
+    );
+    await cluster.admin.create(
+      RESOURCES.services,
+      { apiVersion: 'v1', kind: 'Service', metadata: foreign, spec: { ports: [{ port: 80 }] } },
+      { fieldManager: 'someone' },
+    );
+    await cluster.admin.create(
+      RESOURCES.ingresses,
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        metadata: foreign,
+        spec: { defaultBackend: { service: { name: 'squatter', port: { number: 80 } } } },
+      },
+      { fieldManager: 'someone' },
+    );
+    await cluster.admin.create(RESOURCES.mcpServers, manifest(ns, 'squatter'), {
+      fieldManager: 'test',
+    });
+    await eventually(async () => {
+      const s = await cluster.admin.get<
+        KubeObject & { status?: { conditions?: { reason?: string }[] } }
+      >(RESOURCES.mcpServers, ns, 'squatter');
+      return (s.status?.conditions ?? []).filter((c) => c.reason === 'ForeignObject').length === 3;
+    }, 'ForeignObject for all three');
     await collect(operator);
     // A new registry password: the pull Secret is updated.
     operator = cluster.startOperator([ns], registry('second'));
