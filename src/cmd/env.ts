@@ -6,6 +6,30 @@ import type { OperatorConfig, ReadinessMode } from '../operator/config.ts';
 
 export type OperatorEnv = OperatorConfig;
 
+/**
+ * Every environment variable the operator's configuration is read from, with
+ * the value the code falls back to when it is unset or blank ('' = none).
+ * The README's operator environment table lists exactly these
+ * (test/docs/readme.test.ts).
+ */
+export const OPERATOR_ENV_DEFAULTS = {
+  MCP_DEFAULT_INGRESS_HOST: '',
+  MCP_INGRESS_READINESS_MODE: 'strict',
+  MCP_DEFAULT_INGRESS_ENTRYPOINTS: 'web',
+  MCP_DEFAULT_INGRESS_TLS: 'false',
+  PROVISIONED_REGISTRY_URL: '',
+  PROVISIONED_REGISTRY_USERNAME: '',
+  PROVISIONED_REGISTRY_PASSWORD: '',
+  PROVISIONED_REGISTRY_SECRET_NAME: PROVISIONED_REGISTRY_SECRET_NAME,
+  MCP_REGISTRY_PULL_HOST: REGISTRY_PULL_HOST,
+  MCP_GATEWAY_PROXY_IMAGE: '',
+  MCP_GATEWAY_OTEL_EXPORTER_OTLP_ENDPOINT: '',
+  MCP_CLUSTER_NAME: 'local',
+  MCP_ALLOW_SNIPPET_ANNOTATIONS: 'false',
+} as const;
+
+export type OperatorEnvName = keyof typeof OPERATOR_ENV_DEFAULTS;
+
 export type EnvResult =
   { ok: true; env: OperatorEnv; warnings: string[] } | { ok: false; error: string };
 
@@ -35,7 +59,8 @@ function parseBool(raw: string | undefined): boolean | undefined {
 
 export function parseOperatorEnv(source: Record<string, string | undefined>): EnvResult {
   const warnings: string[] = [];
-  const get = (name: string, fallback = '') => source[name]?.trim() || fallback;
+  const get = (name: OperatorEnvName): string =>
+    source[name]?.trim() || OPERATOR_ENV_DEFAULTS[name];
 
   const defaultIngressHost = normalizeHost(get('MCP_DEFAULT_INGRESS_HOST'));
   const hostWithoutPort = defaultIngressHost.replace(/:\d+$/, '');
@@ -48,7 +73,7 @@ export function parseOperatorEnv(source: Record<string, string | undefined>): En
 
   // A typo here would silently change readiness or URLs for every server:
   // unlike the platform's Go operator, refuse to start instead.
-  const mode = get('MCP_INGRESS_READINESS_MODE').toLowerCase() || 'strict';
+  const mode = get('MCP_INGRESS_READINESS_MODE').toLowerCase();
   if (mode !== 'strict' && mode !== 'permissive') {
     return {
       ok: false,
@@ -89,19 +114,16 @@ export function parseOperatorEnv(source: Record<string, string | undefined>): En
       defaultIngressTLS,
       gatewayProxyImage: get('MCP_GATEWAY_PROXY_IMAGE'),
       ingressReadinessMode,
-      defaultIngressEntrypoints: get('MCP_DEFAULT_INGRESS_ENTRYPOINTS', 'web'),
+      defaultIngressEntrypoints: get('MCP_DEFAULT_INGRESS_ENTRYPOINTS'),
       provisionedRegistryURL: get('PROVISIONED_REGISTRY_URL')
         .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
         .replace(/\/+$/, ''),
       provisionedRegistryUsername: username,
       provisionedRegistryPassword: password,
-      provisionedRegistrySecretName: get(
-        'PROVISIONED_REGISTRY_SECRET_NAME',
-        PROVISIONED_REGISTRY_SECRET_NAME,
-      ),
-      registryPullHost: get('MCP_REGISTRY_PULL_HOST', REGISTRY_PULL_HOST),
+      provisionedRegistrySecretName: get('PROVISIONED_REGISTRY_SECRET_NAME'),
+      registryPullHost: get('MCP_REGISTRY_PULL_HOST'),
       gatewayOtelEndpoint: get('MCP_GATEWAY_OTEL_EXPORTER_OTLP_ENDPOINT'),
-      clusterName: get('MCP_CLUSTER_NAME', 'local'),
+      clusterName: get('MCP_CLUSTER_NAME'),
       allowSnippetAnnotations,
     },
   };

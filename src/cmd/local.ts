@@ -128,7 +128,8 @@ export async function startLocal(
   for (const command of [
     `export KUBECONFIG=${kubeconfig}`,
     'kubectl get mcpservers -A',
-    'kubectl describe mcpserver weather',
+    // The samples' names only when they are installed.
+    ...(samples ? ['kubectl describe mcpserver weather'] : []),
     'kubectl apply -f config/samples/mcpserver-minimal.yaml',
   ]) {
     print(`  ${command}`);

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
+import type { ParseArgsOptionsConfig } from 'node:util';
 import { CRD_NAME, FIELD_MANAGER, LEASE_NAME } from '../api/v1alpha1/defaults.ts';
 import { realClock } from '../controller/clock.ts';
 import { createLogger } from '../controller/logging.ts';
@@ -19,7 +20,6 @@ import type { KubePort } from '@mcp-operator/kube-core/port';
 import { mcpServerController } from '../operator/controller.ts';
 import { parseOperatorEnv } from './env.ts';
 import type { OperatorEnv } from './env.ts';
-
 
 const SERVICE_ACCOUNT_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 
@@ -67,6 +67,23 @@ function bindAddress(flag: string, value: string): BindAddress | undefined {
   }
 }
 
+/**
+ * The flags `run` accepts, with their defaults (node:util parseArgs options).
+ * The README's `run` flag table lists exactly these (test/docs/readme.test.ts).
+ */
+export const RUN_FLAGS = {
+  kubeconfig: { type: 'string' },
+  'metrics-bind-address': { type: 'string', default: ':8080' },
+  'health-probe-bind-address': { type: 'string', default: ':8081' },
+  'leader-elect': { type: 'boolean', default: false },
+  'leader-election-namespace': { type: 'string' },
+  'watch-namespace': { type: 'string', multiple: true, default: [] },
+  'max-concurrent-reconciles': { type: 'string', default: '4' },
+  'resync-period': { type: 'string', default: '10m' },
+  'log-level': { type: 'string', default: 'info' },
+  'log-format': { type: 'string', default: 'json' },
+} satisfies ParseArgsOptionsConfig;
+
 export function parseRunConfig(
   args: string[],
   env: Record<string, string | undefined>,
@@ -76,18 +93,7 @@ export function parseRunConfig(
   try {
     ({ values } = parseArgs({
       args,
-      options: {
-        kubeconfig: { type: 'string' },
-        'metrics-bind-address': { type: 'string', default: ':8080' },
-        'health-probe-bind-address': { type: 'string', default: ':8081' },
-        'leader-elect': { type: 'boolean', default: false },
-        'leader-election-namespace': { type: 'string' },
-        'watch-namespace': { type: 'string', multiple: true, default: [] },
-        'max-concurrent-reconciles': { type: 'string', default: '4' },
-        'resync-period': { type: 'string', default: '10m' },
-        'log-level': { type: 'string', default: 'info' },
-        'log-format': { type: 'string', default: 'json' },
-      },
+      options: RUN_FLAGS,
       strict: true,
       allowPositionals: false,
     }));
@@ -126,7 +132,7 @@ export function parseRunConfig(
     ...(health ? { healthBindAddress: health } : {}),
     leaderElect: values['leader-elect'],
     ...(leaderElectionNamespace ? { leaderElectionNamespace } : {}),
-    watchNamespaces: values['watch-namespace'],
+    watchNamespaces: [...values['watch-namespace']], // a copy: the default [] is shared
     maxConcurrentReconciles: workers,
     resyncPeriodMs: resync,
     logLevel: oneOf('log-level', values['log-level'], ['debug', 'info', 'warn', 'error'] as const),

@@ -50,3 +50,45 @@ export function mergeConditions(
   const ready = merged.filter((c) => c.type === READY);
   return [...ready, ...merged.filter((c) => c.type !== READY)];
 }
+
+/**
+ * Every reason the operator sets on each condition type, by status: the
+ * summary `Ready` (status.ts), the surfaces (readiness.ts), and the failures
+ * the reconciler reports (reconciler.ts, desired.ts). The README's status
+ * section explains each one (test/docs/readme.test.ts checks both ways).
+ */
+export const CONDITION_REASONS = {
+  Ready: {
+    True: ['Ready'],
+    False: ['NotReady', 'ScaledToZero', 'InvalidSpec', 'RouteConflict', 'ReconcileError'],
+  },
+  DeploymentReady: {
+    True: ['RolloutComplete'],
+    False: [
+      'DeploymentNotFound',
+      'ForeignObject',
+      'ScaledToZero',
+      'RolloutInProgress',
+      'ReplicasUnavailable',
+    ],
+  },
+  ServiceReady: {
+    True: ['ClusterIPAssigned'],
+    False: ['ServiceNotFound', 'ForeignObject', 'ClusterIPPending', 'ServiceOutOfDate'],
+  },
+  IngressReady: {
+    True: ['AddressAssigned', 'RulesConfigured'],
+    False: [
+      'IngressNotFound',
+      'ForeignObject',
+      'IngressClassNotFound',
+      'NoLoadBalancerAddress',
+      'RulesNotConfigured',
+      'RouteConflict',
+    ],
+  },
+  GatewayReady: {
+    True: ['GatewayRunning'],
+    False: ['DeploymentNotReady', 'GatewayImageMissing'],
+  },
+} as const satisfies Record<string, Record<'True' | 'False', readonly string[]>>;

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { startLocal as startLocalInProcess } from '../../src/cmd/local.ts';
+import { operatorConfig } from '../operator/cluster.ts';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -168,6 +170,31 @@ describe('mcp-operator local', () => {
       }
     },
   );
+
+  it('with --no-samples, suggests only commands that work without them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-local-'));
+    const lines: string[] = [];
+    const running = await startLocalInProcess(
+      {
+        port: 0,
+        kubeconfigOut: join(dir, 'kubeconfig'),
+        operator: false,
+        samples: false,
+        simulation: true,
+      },
+      (line) => lines.push(line),
+      operatorConfig(),
+    );
+    try {
+      const out = lines.join('\n');
+      assert.match(out, /^installed the MCPServer CRD$/m);
+      assert.doesNotMatch(out, /weather/);
+      assert.match(out, /^ {2}kubectl apply -f config\/samples\/mcpserver-minimal\.yaml$/m);
+    } finally {
+      await running.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('rejects a bad flag with one line and exit 2', async () => {
     const child = spawn(
