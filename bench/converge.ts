@@ -191,6 +191,8 @@ async function startOperator(kubeconfigFile: string, namespace: string): Promise
   const child = spawn(
     process.execPath,
     [
+      // Node flags for the operator process (e.g. --max-old-space-size=…), as its container would set them.
+      ...(process.env.BENCH_OPERATOR_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
       new URL('../dist/cmd/main.js', import.meta.url).pathname,
       'run',
       `--kubeconfig=${kubeconfigFile}`,

@@ -326,7 +326,7 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   /** List items often come without apiVersion and kind; handlers expect both. Then the transform. */
   #normalize(obj: T): T {
-    const { resource, transform } = this.#options;
+    const { resource } = this.#options;
     const typed =
       obj.apiVersion && obj.kind
         ? obj
@@ -335,7 +335,7 @@ export class Informer<T extends KubeObject = KubeObject> {
             apiVersion: obj.apiVersion || apiVersionOf(resource),
             kind: obj.kind || resource.kind,
           };
-    return transform ? (transform(typed) as T) : typed;
+    return this.#options.transform ? (this.#options.transform(typed) as T) : typed;
   }
 
   /** Resolves with the promise's value, undefined when the informer stops first; rejects on timeout. */
