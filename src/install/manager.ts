@@ -89,9 +89,12 @@ export function deployment(): Manifest {
               ],
               livenessProbe: probe('/healthz', 20),
               readinessProbe: probe('/readyz', 10),
+              // About 55 MiB of heap idle and 25 KiB more per MCPServer
+              // (docs/performance.md); Node sizes its heap from the limit.
+              // Raise the limit past a few thousand servers.
               resources: {
-                requests: { cpu: '100m', memory: '128Mi' },
-                limits: { cpu: '500m', memory: '256Mi' },
+                requests: { cpu: '100m', memory: '192Mi' },
+                limits: { cpu: '1', memory: '512Mi' },
               },
               securityContext: {
                 allowPrivilegeEscalation: false,
