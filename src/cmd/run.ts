@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { CRD_NAME, FIELD_MANAGER, LEASE_NAME } from '../api/v1alpha1/defaults.ts';
 import { realClock } from '../controller/clock.ts';
+import { createRuntimeMetrics } from '../controller/metrics.ts';
 import { createLogger } from '../controller/logging.ts';
 import type { LogFormat, LogLevel, Logger } from '../controller/logging.ts';
 import { Manager } from '../controller/manager.ts';
@@ -172,12 +173,17 @@ export async function runOperator(config: RunConfig, io: RunIo): Promise<number>
   });
   for (const warning of config.envWarnings) log.warn(warning);
   let port: KubePort;
+  const metrics = createRuntimeMetrics();
   try {
     const kc = loadKubeConfig({
       ...(config.kubeconfig ? { kubeconfigPath: config.kubeconfig } : {}),
       env: io.env,
     });
-    port = createKubeClient(kc, { userAgent: FIELD_MANAGER });
+    const host = new URL(kc.getCurrentCluster()?.server ?? 'https://unknown').host;
+    port = createKubeClient(kc, {
+      userAgent: FIELD_MANAGER,
+      onResponse: (method, code) => metrics.restClientRequests.inc({ code, method, host }),
+    });
   } catch (err) {
     io.stderr(`error: ${(err as Error).message}\n`);
     return 1;
@@ -191,6 +197,7 @@ export async function runOperator(config: RunConfig, io: RunIo): Promise<number>
   const options: ManagerOptions = {
     port,
     logger: log,
+    metrics,
     namespaces: config.watchNamespaces,
     resyncPeriodMs: config.resyncPeriodMs,
     fieldManager: FIELD_MANAGER,

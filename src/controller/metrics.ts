@@ -11,6 +11,8 @@ export interface RuntimeMetrics {
   activeWorkers: Gauge<'controller'>;
   maxConcurrentReconciles: Gauge<'controller'>;
   leaderStatus: Gauge<'name'>;
+  /** client-go's request counter, as controller-runtime registers it: by status code, method and host. */
+  restClientRequests: Counter<'code' | 'method' | 'host'>;
   queue(name: string): QueueMetrics;
 }
 
@@ -61,6 +63,12 @@ export function createRuntimeMetrics(): RuntimeMetrics {
     labelNames: ['name'] as const,
     registers: [registry],
   });
+  const restClientRequests = new Counter({
+    name: 'rest_client_requests_total',
+    help: 'Number of HTTP requests, partitioned by status code, method, and host.',
+    labelNames: ['code', 'method', 'host'] as const,
+    registers: [registry],
+  });
   const depth = new Gauge({
     name: 'workqueue_depth',
     help: 'Current depth of workqueue',
@@ -101,6 +109,7 @@ export function createRuntimeMetrics(): RuntimeMetrics {
     activeWorkers,
     maxConcurrentReconciles,
     leaderStatus,
+    restClientRequests,
     queue(name) {
       const labels = { name, controller: name };
       depth.set(labels, 0);

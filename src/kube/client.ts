@@ -36,6 +36,8 @@ export interface KubeClientOptions {
   requestTimeoutMs?: number;
   /** Sent as User-Agent; its product part names the client in the API server's records. */
   userAgent?: string;
+  /** Called once per request answered (its status code) or failed without an answer ('<error>'). */
+  onResponse?: (method: string, code: string) => void;
 }
 
 /** The Content-Type kube-apiserver takes for each patch type. */
@@ -53,6 +55,7 @@ export function createKubeClient(kc: KubeConfig, options: KubeClientOptions = {}
   const http = new KubeHttp(kc, cluster.server, {
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
     userAgent: options.userAgent ?? 'mcp-operator',
+    ...(options.onResponse ? { onResponse: options.onResponse } : {}),
   });
 
   const object = <T extends KubeObject>(resource: ResourceRef, value: unknown): T => {

@@ -23,6 +23,8 @@ export interface HttpRequest {
 export interface HttpOptions {
   requestTimeoutMs: number;
   userAgent: string;
+  /** Counts requests by method and answer, as client-go's rest_client_requests_total. */
+  onResponse?: (method: string, code: string) => void;
 }
 
 type Dispatcher = ReturnType<RequestContext['getDispatcher']>;
@@ -118,7 +120,16 @@ export class KubeHttp {
       context.setBody(JSON.stringify(request.body));
     }
     context.setSignal(signal);
-    return this.#fetch.send(context).toPromise();
+    const { onResponse } = this.#options;
+    if (!onResponse) return this.#fetch.send(context).toPromise();
+    try {
+      const response = await this.#fetch.send(context).toPromise();
+      onResponse(request.method, String(response.httpStatusCode));
+      return response;
+    } catch (err) {
+      onResponse(request.method, '<error>');
+      throw err;
+    }
   }
 
   /**

@@ -138,6 +138,28 @@ describe('KubePort over HTTP (client-node)', () => {
       assert.ok(isRetryable(err));
     });
 
+    it('counts each answer by method and code for rest_client_requests_total, and a failure without one as <error>', async () => {
+      const seen: string[] = [];
+      const counted = createKubeClient(kubeConfigFor(plane.kubeconfig()), {
+        onResponse: (method, code) => seen.push(`${method} ${code}`),
+      });
+      const name = unique('counted');
+      await counted.create(CM, configMap(name), FM);
+      await counted.get(CM, NS, name);
+      await rejectsWith(counted.get(CM, NS, unique('missing')), KubeApiError);
+      assert.deepEqual(seen, ['POST 201', 'GET 200', 'GET 404']);
+      const closed = new LocalControlPlane();
+      await closed.start();
+      const kc = kubeConfigFor(closed.kubeconfig());
+      await closed.stop();
+      const failed: string[] = [];
+      await rejectsWith(
+        createKubeClient(kc, { onResponse: (m, c) => failed.push(`${m} ${c}`) }).get(CM, NS, 'x'),
+        TransportError,
+      );
+      assert.deepEqual(failed, ['GET <error>']);
+    });
+
     it('reports a refused connection as a TransportError', async () => {
       const closed = new LocalControlPlane();
       await closed.start();
