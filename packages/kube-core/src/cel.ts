@@ -7,12 +7,26 @@
 // `Invalid value: "object": <message>`. Nodes whose value has the wrong type
 // are skipped: their type error is reported by schema validation, and kube
 // does not run the rules at all then.
+//
+// Every evaluation is metered as kube-apiserver meters it (cel/runtime-cost.ts):
+// one that exceeds the per-call limit stops, and so does all rule evaluation
+// of the object then; the rules of one object share one budget
+// (RuntimeCELCostBudget), threaded through the nodes in the order they are
+// visited, and once it runs out no further rule runs.
 import type { CelInput } from '@bufbuild/cel';
 import { compileRule, declType, type CompileResult } from './cel/check.ts';
 import { CelSyntaxError, isCelError, parseRule, programOf } from './cel/env.ts';
 import { normalizeFieldPath } from './cel/fieldpath.ts';
+import {
+  COST_LIMIT_EXCEEDED,
+  PER_CALL_LIMIT,
+  RUNTIME_CEL_COST_BUDGET,
+  meteredProgram,
+  runMetered,
+} from './cel/runtime-cost.ts';
 import { toCelValue } from './cel/values.ts';
 import { child, index, key } from './field-path.ts';
+import { goQuote } from './go-format.ts';
 import { deepEqual, isObject } from './json.ts';
 import { mapValueSchema, type StructuralSchema, type ValidationRule } from './structural.ts';
 
@@ -83,14 +97,68 @@ function reasonOf(rule: ValidationRule): RuleErrorType {
     : 'FieldValueInvalid';
 }
 
-/** The message a messageExpression yields, or undefined to fall back to `message`. */
-function evalMessageExpression(source: string, vars: Record<string, CelInput>): string | undefined {
-  if (parseRule(source) instanceof CelSyntaxError) return undefined;
-  const result = programOf(source)(vars);
-  if (typeof result !== 'string') return undefined;
-  const trimmed = result.trim();
-  if (!trimmed || /[\n]/.test(trimmed) || trimmed.length > 5000) return undefined;
-  return trimmed;
+/**
+ * The cost budget the rules of one object share (kube's remainingBudget): it
+ * starts at RuntimeCELCostBudget, each evaluation takes its actual cost, and a
+ * negative remainder means rule evaluation has stopped.
+ */
+export interface CostBudget {
+  remaining: number;
+}
+
+/** A fresh budget: celconfig.RuntimeCELCostBudget. */
+export function newCostBudget(): CostBudget {
+  return { remaining: RUNTIME_CEL_COST_BUDGET };
+}
+
+const OUT_OF_BUDGET =
+  'validation failed due to running out of cost budget, no further validation rules will be run';
+
+/** Evaluates a rule or messageExpression under the per-call limit: its value and actual cost. */
+function evaluate(
+  source: string,
+  vars: Record<string, CelInput>,
+): { value: unknown; cost: number; exceeded: boolean } {
+  const program = meteredProgram(source);
+  if (program instanceof CelSyntaxError) return { value: undefined, cost: 0, exceeded: false };
+  const run = runMetered(program, vars, PER_CALL_LIMIT);
+  if (run.exceeded) return run;
+  // The metered walk decides plain outcomes; anything else (an error above
+  // all) is @bufbuild/cel's to word.
+  const plain = typeof run.value === 'boolean' || typeof run.value === 'string';
+  return { ...run, value: plain ? run.value : programOf(source)(vars) };
+}
+
+type MessageOutcome = { detail?: string; stop?: string };
+
+/**
+ * The message a messageExpression yields (no `detail`: fall back to
+ * `message`), its cost taken from the budget; `stop` when it ran out of budget
+ * or over the per-call limit, which ends rule evaluation (kube's
+ * evalMessageExpression).
+ */
+function evalMessageExpression(
+  source: string,
+  vars: Record<string, CelInput>,
+  budget: CostBudget,
+): MessageOutcome {
+  if (parseRule(source) instanceof CelSyntaxError) return {};
+  const run = evaluate(source, vars);
+  if (run.cost > budget.remaining) {
+    return {
+      stop: 'messageExpression evaluation failed due to running out of cost budget, no further validation rules will be run',
+    };
+  }
+  if (run.exceeded) {
+    return {
+      stop: `no further validation rules will be run due to call cost exceeds limit for messageExpression: ${goQuote(source)}`,
+    };
+  }
+  budget.remaining -= run.cost;
+  if (typeof run.value !== 'string') return {};
+  const trimmed = run.value.trim();
+  if (!trimmed || /[\n]/.test(trimmed) || trimmed.length > 5000) return {};
+  return { detail: trimmed };
 }
 
 const compiled = new WeakMap<StructuralSchema, Map<string, CompileResult>>();
@@ -140,12 +208,22 @@ function validateRules(
   s: StructuralSchema,
   isResourceRoot: boolean,
   out: RuleViolation[],
+  budget: CostBudget,
 ): void {
   const rules = s['x-kubernetes-validations'];
   if (!rules?.length) return;
   const type = s.type ?? '';
   const violation = (rule: ValidationRule, detail: string, at = path, t = reasonOf(rule)) =>
     out.push({ path: at, type: t, value: type, detail, rule: rule.rule });
+  // An error that ends all rule evaluation of the object (always Invalid, at the node).
+  const stop = (rule: ValidationRule, detail: string, at = path) => {
+    violation(rule, detail, at, 'FieldValueInvalid');
+    budget.remaining = -1;
+  };
+  if (budget.remaining <= 0) {
+    stop(rules[0]!, OUT_OF_BUDGET);
+    return;
+  }
   let self: CelInput | undefined;
   let oldSelf: CelInput | undefined;
   for (const rule of rules) {
@@ -159,7 +237,16 @@ function validateRules(
     self ??= toCelValue(value, s, isResourceRoot);
     const vars: Record<string, CelInput> = { self };
     if (result.usesOldSelf) vars.oldSelf = oldSelf ??= toCelValue(old, s, isResourceRoot);
-    const outcome = programOf(rule.rule)(vars);
+    const run = evaluate(rule.rule, vars);
+    if (run.cost > budget.remaining) return stop(rule, OUT_OF_BUDGET);
+    budget.remaining -= run.cost;
+    if (run.exceeded) {
+      return stop(
+        rule,
+        `'${COST_LIMIT_EXCEEDED}': no further validation rules will be run due to call cost exceeds limit for rule: ${ruleErrorString(rule)}`,
+      );
+    }
+    const outcome = run.value;
     if (isCelError(outcome)) {
       violation(rule, evaluationDetail(outcome.message, rule), path, 'FieldValueInvalid');
       continue;
@@ -170,10 +257,12 @@ function validateRules(
       continue;
     }
     const fieldPath = rule.fieldPath ? normalizeFieldPath(rule.fieldPath, s) : undefined;
-    const detail =
-      (rule.messageExpression && evalMessageExpression(rule.messageExpression, vars)) ||
-      ruleMessageOrDefault(rule);
-    violation(rule, detail, fieldPath ? child(path, fieldPath) : path);
+    const at = fieldPath ? child(path, fieldPath) : path;
+    const message = rule.messageExpression
+      ? evalMessageExpression(rule.messageExpression, vars, budget)
+      : {};
+    if (message.stop) return stop(rule, message.stop, at);
+    violation(rule, message.detail || ruleMessageOrDefault(rule), at);
   }
 }
 
@@ -185,6 +274,7 @@ function correlatedItem(s: StructuralSchema, item: unknown, old: unknown): unkno
   return old.find((o) => isObject(o) && keys.every((k) => deepEqual(o[k], item[k])));
 }
 
+/** Validates a node's rules, then its children's, until the budget runs out. */
 function walk(
   path: string,
   value: unknown,
@@ -192,22 +282,19 @@ function walk(
   s: StructuralSchema,
   isResourceRoot: boolean,
   out: RuleViolation[],
+  budget: CostBudget,
 ): void {
   if (value === null || value === undefined || !typeMatches(value, s)) return;
-  validateRules(path, value, old, s, isResourceRoot, out);
+  validateRules(path, value, old, s, isResourceRoot, out, budget);
+  if (budget.remaining < 0) return;
   if (Array.isArray(value)) {
     const items = s.items;
     if (!items) return;
-    value.forEach((item, i) =>
-      walk(
-        index(path, i),
-        item,
-        correlatedItem(s, item, old),
-        items,
-        !!items['x-kubernetes-embedded-resource'],
-        out,
-      ),
-    );
+    const embedded = !!items['x-kubernetes-embedded-resource'];
+    for (let i = 0; i < value.length && budget.remaining >= 0; i++) {
+      const item: unknown = value[i];
+      walk(index(path, i), item, correlatedItem(s, item, old), items, embedded, out, budget);
+    }
     return;
   }
   if (!isObject(value)) return;
@@ -215,29 +302,19 @@ function walk(
   const oldMap = correlatable && isObject(old) ? old : undefined;
   const valueSchema = mapValueSchema(s);
   if (valueSchema) {
+    const embedded = !!valueSchema['x-kubernetes-embedded-resource'];
     for (const [k, v] of Object.entries(value)) {
-      walk(
-        key(path, k),
-        v,
-        oldMap?.[k],
-        valueSchema,
-        !!valueSchema['x-kubernetes-embedded-resource'],
-        out,
-      );
+      walk(key(path, k), v, oldMap?.[k], valueSchema, embedded, out, budget);
+      if (budget.remaining < 0) return;
     }
   }
   if (s.properties) {
     for (const [k, v] of Object.entries(value)) {
       const property = s.properties[k];
-      if (property)
-        walk(
-          child(path, k),
-          v,
-          oldMap?.[k],
-          property,
-          !!property['x-kubernetes-embedded-resource'],
-          out,
-        );
+      if (!property) continue;
+      const embedded = !!property['x-kubernetes-embedded-resource'];
+      walk(child(path, k), v, oldMap?.[k], property, embedded, out, budget);
+      if (budget.remaining < 0) return;
     }
   }
 }
@@ -245,26 +322,51 @@ function walk(
 /**
  * Evaluates every x-kubernetes-validations rule of the schema against the
  * object (a resource root). On update, pass the old object: rules that use
- * `oldSelf` run only where an old value correlates.
+ * `oldSelf` run only where an old value correlates. The rules share one
+ * RuntimeCELCostBudget (or `budget`, which is left with what remains).
  */
 export function evaluateValidationRules(
   obj: unknown,
   schema: StructuralSchema,
   oldObj?: unknown,
+  budget: CostBudget = newCostBudget(),
 ): RuleViolation[] {
   const out: RuleViolation[] = [];
-  walk('', obj, oldObj, schema, true, out);
+  walk('', obj, oldObj, schema, true, out, budget);
   return out;
 }
 
-/** Evaluates the rules of a schema against a value that sits at `path` (not a resource root). */
+let shared: CostBudget | undefined;
+
+/**
+ * Runs `fn` with one budget shared by every evaluateRulesAt inside it, as kube
+ * validates all the defaults of a CRD schema under one RuntimeCELCostBudget.
+ */
+export function withSharedCostBudget<T>(fn: () => T): T {
+  const outer = shared;
+  shared = newCostBudget();
+  try {
+    return fn();
+  } finally {
+    shared = outer;
+  }
+}
+
+/**
+ * Evaluates the rules of a schema against a value that sits at `path` (not a
+ * resource root), under `budget`, else the shared budget of an enclosing
+ * withSharedCostBudget, else a fresh one. Once a budget has run out, nothing
+ * more is evaluated under it.
+ */
 export function evaluateRulesAt(
   path: string,
   value: unknown,
   schema: StructuralSchema,
+  budget: CostBudget = shared ?? newCostBudget(),
 ): RuleViolation[] {
   const out: RuleViolation[] = [];
-  walk(path, value, undefined, schema, !!schema['x-kubernetes-embedded-resource'], out);
+  if (budget.remaining < 0) return out;
+  walk(path, value, undefined, schema, !!schema['x-kubernetes-embedded-resource'], out, budget);
   return out;
 }
 

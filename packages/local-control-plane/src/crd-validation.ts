@@ -7,6 +7,7 @@
 // Errors therefore name `spec.validation.openAPIV3Schema...`,
 // `spec.subresources...` and `spec.additionalPrinterColumns[0]...` for the
 // usual single-version CRD, as kube's messages do.
+import { withSharedCostBudget } from '@mcp-operator/kube-core/cel';
 import type { StructuralSchema } from '@mcp-operator/kube-core/structural';
 import type { FieldError } from './errors.ts';
 import type { KubeObject, PrinterColumn, ResourceType } from './types.ts';
@@ -235,7 +236,9 @@ function validateSchema(
   let cel = false;
   if (structural.length) errors.push(...structural);
   else {
-    const defaults = validateDefaults(schema, schemaPath);
+    // ValidateDefaults runs the CEL rules of every default under one
+    // RuntimeCELCostBudget: once it is spent, no further default's rules run.
+    const defaults = withSharedCostBudget(() => validateDefaults(schema, schemaPath));
     if (defaults.length) errors.push(...defaults);
     else cel = true;
   }

@@ -4,7 +4,7 @@
 // it), matches() with RE2, and the Kubernetes libraries of library.ts. The
 // checker resolves calls against the signatures of exactly these functions,
 // so a rule can only compile if this environment can evaluate it.
-import { celEnv, celError, isCelError, parse, plan } from '@bufbuild/cel';
+import { CelScalar, celEnv, celError, celFunc, isCelError, parse, plan } from '@bufbuild/cel';
 import type { CelFunc, CelInput, CelType } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import { matchesRegexp } from '../re2.ts';
@@ -24,10 +24,46 @@ const library = kubernetesLibrary({
 });
 const libraryFuncs = new Set<CelFunc>(library.flatMap((f) => f.runtime));
 
+// Functions that return protobuf messages (timestamp(), duration()) need the
+// evaluation context @bufbuild/cel sets up only while one of its programs
+// runs; the metered evaluation (runtime-cost.ts) runs inside this one, a call
+// of a function no rule can name.
+const IN_CONTEXT = '@kube.inEvalContext';
+let pending: (() => void) | undefined;
+const inContext = celFunc(IN_CONTEXT, [], CelScalar.BOOL, () => {
+  pending?.();
+  return true;
+});
+
 const env = celEnv({
-  funcs: [...strings, ...libraryFuncs],
+  funcs: [...strings, ...libraryFuncs, inContext],
   re2: { compile: (pattern) => ({ test: (text) => matchesRegexp(pattern, text) }) },
 });
+
+/** The function group of the environment by name (what a call of it dispatches to). */
+export function functionGroup(name: string): Callable | undefined {
+  return name === IN_CONTEXT ? undefined : env.funcs.find(name);
+}
+
+const trampoline = (() => {
+  const call = parse('f()') as unknown as { expr: { exprKind: { value: { function: string } } } };
+  call.expr.exprKind.value.function = IN_CONTEXT;
+  return plan(env, call as unknown as Parameters<typeof plan>[1]) as unknown as (
+    ctx: Record<string, CelInput>,
+  ) => unknown;
+})();
+
+/** Runs `fn` (which must not throw) inside a @bufbuild/cel evaluation context. */
+export function inEvalContext(fn: () => void): void {
+  const outer = pending;
+  pending = fn;
+  try {
+    const result = trampoline({});
+    if (isCelError(result)) throw result;
+  } finally {
+    pending = outer;
+  }
+}
 
 function fromCelType(t: CelType): CelT {
   switch (t.kind) {
@@ -47,7 +83,7 @@ export const OVERLOADS: ReadonlyMap<string, readonly Overload[]> = (() => {
   const out = new Map<string, Overload[]>();
   const add = (name: string, o: Overload) => out.set(name, [...(out.get(name) ?? []), o]);
   for (const f of env.funcs) {
-    if (libraryFuncs.has(f)) continue;
+    if (libraryFuncs.has(f) || f === inContext) continue;
     const params = f.arguments.map(fromCelType);
     if (f.target) params.unshift(fromCelType(f.target));
     add(f.name, { member: f.target !== undefined, params, result: fromCelType(f.result) });

@@ -100,6 +100,11 @@ function call(group: Callable, args: CelValue[]): CelValue {
 const TYPE_KEY = '@kubernetes.type';
 const VALUE_KEY = '@kubernetes.value';
 
+/** Whether a value is a kubernetes.URL or kubernetes.Quantity (sized 1, as cel-go sizes them). */
+export function isOpaqueValue(v: CelValue): boolean {
+  return isCelMap(v) && v.has(TYPE_KEY);
+}
+
 function opaque(type: string, value: string): CelValue {
   return celMap(
     new Map<string, string>([
