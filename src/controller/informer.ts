@@ -302,6 +302,10 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 
   #apply(change: Change<T>): void {
+    this.cache.reindex(
+      change.key,
+      change.type === 'delete' ? undefined : change.type === 'add' ? change.obj : change.newObj,
+    );
     applyChange(this.#items, change);
     for (const handler of [...this.#handlers]) {
       this.#call(() => {

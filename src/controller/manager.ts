@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KubeObject, KubePort, ResourceRef } from '@mcp-operator/kube-core/port';
 import { objectKey, splitKey } from './cache.ts';
+import type { IndexFunc } from './cache.ts';
 import { realClock } from './clock.ts';
 import type { Clock } from './clock.ts';
 import { Informer } from './informer.ts';
@@ -138,6 +139,7 @@ export class Manager {
   readonly #log: Logger;
   readonly #controllers: ControllerSpec[] = [];
   readonly #informers = new Map<string, Informer[]>();
+  readonly #indexes: { resource: ResourceRef; name: string; fn: IndexFunc }[] = [];
   #synced = false;
   #standby = false;
   #health: RunningServer | undefined;
@@ -177,6 +179,34 @@ export class Manager {
   }
 
   /** Every cached object of a resource, unordered (read once per reconcile for route ownership). */
+  /**
+   * Keeps an index on the cache of `resource` (every informer of it, now and
+   * later): for lookups that must not scan the whole cache on a hot path.
+   */
+  addIndex<T extends KubeObject = KubeObject>(
+    resource: ResourceRef,
+    name: string,
+    fn: IndexFunc<T>,
+  ): void {
+    this.#indexes.push({ resource, name, fn: fn as IndexFunc });
+    for (const informer of this.#informersOf(resource))
+      informer.cache.addIndex(name, fn as IndexFunc);
+  }
+
+  /** The cached objects of `resource` whose index `name` includes `value`. */
+  cachedByIndex<T extends KubeObject = KubeObject>(
+    resource: ResourceRef,
+    name: string,
+    value: string,
+  ): T[] {
+    const seen = new Map<string, T>();
+    for (const informer of this.#informersOf(resource)) {
+      for (const object of informer.cache.byIndex(name, value))
+        seen.set(objectKey(object), object as T);
+    }
+    return [...seen.values()];
+  }
+
   cachedList<T extends KubeObject = KubeObject>(resource: ResourceRef): T[] {
     const seen = new Map<string, T>();
     for (const informer of this.#informersOf(resource)) {
@@ -287,6 +317,12 @@ export class Manager {
               ),
           }),
       );
+      for (const index of this.#indexes) {
+        if (index.resource.group !== resource.group || index.resource.plural !== resource.plural) {
+          continue;
+        }
+        for (const informer of informers) informer.cache.addIndex(index.name, index.fn);
+      }
       this.#informers.set(key, informers);
     }
     return informers;

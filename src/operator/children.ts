@@ -15,6 +15,12 @@ import type { Observed } from './readiness.ts';
 export interface ObjectReader {
   get<T extends KubeObject = KubeObject>(resource: ResourceRef, key: string): T | undefined;
   list<T extends KubeObject = KubeObject>(resource: ResourceRef): T[];
+  /** The objects an index (registered with the manager) files under `value`. */
+  byIndex<T extends KubeObject = KubeObject>(
+    resource: ResourceRef,
+    index: string,
+    value: string,
+  ): T[];
 }
 
 export type WriteKind = 'created' | 'updated';

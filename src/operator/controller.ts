@@ -11,6 +11,7 @@ import { isObject } from '@mcp-operator/kube-core/json';
 import { RESOURCES } from '@mcp-operator/kube-core/port';
 import type { KubePort } from '@mcp-operator/kube-core/port';
 import type { ObjectReader } from './children.ts';
+import { ROUTE_PATH_INDEX, routePathIndex } from './route-index.ts';
 import type { OperatorConfig } from './config.ts';
 import { ApiEventRecorder } from './events.ts';
 import { createServerMetrics } from './metrics.ts';
@@ -32,11 +33,14 @@ function managerReader(manager: Manager): ObjectReader {
   return {
     get: (resource, key) => manager.cached(resource, key),
     list: (resource) => manager.cachedList(resource),
+    byIndex: (resource, index, value) => manager.cachedByIndex(resource, index, value),
   };
 }
 
 export function mcpServerController(options: MCPServerControllerOptions): ControllerSpec {
   const cache = managerReader(options.manager);
+  // Route ownership compares only servers on the same path: index them by it.
+  options.manager.addIndex(RESOURCES.mcpServers, ROUTE_PATH_INDEX, routePathIndex);
   const reconciler = new MCPServerReconciler({
     port: options.port,
     cache,

@@ -1,7 +1,9 @@
 // The route every cached MCPServer claims, for cluster-wide route ownership.
-// Claims are derived from the informer cache on each call and memoized per
-// object version, so a reconcile costs one pass over the cache, not a
-// re-derivation of every server's route.
+// Only servers on the same path can compete for a route, and the informer
+// cache keeps an index of servers by path (registered by the controller), so
+// a lookup reads the servers on one path — not every server in the cluster,
+// which made each reconcile and each MCPServer event O(N). Claims are
+// memoized per object version.
 import { effectiveHost, effectivePath } from '../api/v1alpha1/effective.ts';
 import type { MCPServerSpecInput } from '../api/v1alpha1/schema.ts';
 import { objectKey } from '../controller/cache.ts';
@@ -34,8 +36,9 @@ export class RouteIndex {
     return claim;
   }
 
-  #claims(): RouteClaim[] {
-    return this.#cache.list(RESOURCES.mcpServers).flatMap((s) => {
+  /** The claims of the cached servers on `path`. */
+  #claimsOn(path: string): RouteClaim[] {
+    return this.#cache.byIndex(RESOURCES.mcpServers, ROUTE_PATH_INDEX, path).flatMap((s) => {
       const claim = this.claimOf(s);
       return claim ? [claim] : [];
     });
@@ -44,19 +47,30 @@ export class RouteIndex {
   /** The server holding the route `server` wants, when it is another one. */
   holder(server: KubeObject & { spec?: unknown }): RouteClaim | undefined {
     const claim = this.claimOf(server);
-    return claim ? routeHolder(claim, this.#claims()) : undefined;
+    return claim ? routeHolder(claim, this.#claimsOn(claim.path)) : undefined;
   }
 
   /** Keys of the servers whose route overlaps this one's (to re-queue them when it changes). */
   sharing(server: KubeObject & { spec?: unknown }): string[] {
     const claim = claimFor(server, this.#config);
     if (!claim) return [];
-    return overlappingClaims(claim, this.#claims()).map((c) => `${c.namespace}/${c.name}`);
+    return overlappingClaims(claim, this.#claimsOn(claim.path)).map(
+      (c) => `${c.namespace}/${c.name}`,
+    );
   }
 
   forget(key: string): void {
     this.#memo.delete(key);
   }
+}
+
+/** The name of the cache index of MCPServers by the path they route. */
+export const ROUTE_PATH_INDEX = 'route-path';
+
+/** The index function: the path a server routes (none while deleted or unreadable). */
+export function routePathIndex(server: KubeObject & { spec?: unknown }): string[] {
+  if (!isObject(server.spec) || !server.metadata.name) return [];
+  return [effectivePath(server.metadata.name, server.spec as MCPServerSpecInput)];
 }
 
 function claimFor(
