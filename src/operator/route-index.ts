@@ -70,7 +70,7 @@ export const ROUTE_PATH_INDEX = 'route-path';
 /** The index function: the path a server routes (none while deleted or unreadable). */
 export function routePathIndex(server: KubeObject & { spec?: unknown }): string[] {
   if (!isObject(server.spec) || !server.metadata.name) return [];
-  return [effectivePath(server.metadata.name, server.spec as MCPServerSpecInput)];
+  return [effectivePath(server.metadata.name, server.spec)];
 }
 
 function claimFor(
