@@ -131,8 +131,24 @@ const say = (line: string) => {
 
 // ---- the floor: the minimal writes, by a plain client ---------------------------
 
-async function floor(port: KubePort, namespace: string): Promise<number> {
+interface FloorFigures {
+  seconds: number;
+  /** ms per server (its 5 requests, C at a time) over the first and the last tenth. */
+  firstTenthMs: number;
+  lastTenthMs: number;
+  /** ms per DELETE of a server (with its three children to collect) at N objects. */
+  deleteMs: number;
+}
+
+/**
+ * The minimal writes, by a plain client. Also what shows whether the control
+ * plane's own cost grows with what it holds: the time per server over the
+ * first and last tenth of the writes, and per DELETE once N servers exist.
+ */
+async function floor(port: KubePort, namespace: string): Promise<FloorFigures> {
   let done = 0;
+  const tenth = Math.max(1, Math.floor(N / 10));
+  const marks: number[] = [];
   const start = performance.now();
   await pool(N, CONCURRENCY, async (i) => {
     const server = await port.create(RESOURCES.mcpServers, manifest(namespace, name(i)), {
@@ -153,9 +169,24 @@ async function floor(port: KubePort, namespace: string): Promise<number> {
       { ...server, status: { phase: 'Ready', observedGeneration: server.metadata.generation } },
       { fieldManager: 'bench', subresource: 'status' },
     );
-    if (++done % 50 === 0) say(`floor: ${done}/${N} servers written`);
+    done++;
+    if (done === tenth || done === N - tenth || done === N) marks.push(performance.now());
+    if (done % 50 === 0) say(`floor: ${done}/${N} servers written`);
   });
-  return (performance.now() - start) / 1000;
+  const seconds = (performance.now() - start) / 1000;
+  const [afterFirst, beforeLast, end] = marks as [number, number, number];
+  // Deletes at N: a tenth of the servers (at most 100), the same concurrency.
+  const deletes = Math.min(100, tenth);
+  const deleteStart = performance.now();
+  await pool(deletes, CONCURRENCY, async (i) => {
+    await port.delete(RESOURCES.mcpServers, namespace, name(N - 1 - i), {});
+  });
+  return {
+    seconds,
+    firstTenthMs: (afterFirst - start) / tenth,
+    lastTenthMs: (end - beforeLast) / tenth,
+    deleteMs: (performance.now() - deleteStart) / deletes,
+  };
 }
 
 // ---- the operator, as deployed: `mcp-operator run` in its own process -----------
@@ -298,7 +329,8 @@ try {
   }
 
   say(`floor: 0/${N} servers written`);
-  const floorSeconds = await floor(client, 'bench-floor');
+  const floorRun = await floor(client, 'bench-floor');
+  const floorSeconds = floorRun.seconds;
 
   // The operator: N servers created at the same concurrency, timed until all are Ready.
   const dir = mkdtempSync(join(tmpdir(), 'mcp-bench-'));
@@ -360,6 +392,9 @@ try {
     concurrency: CONCURRENCY,
     convergeSeconds: round(convergeSeconds, 3),
     floorSeconds: round(floorSeconds, 3),
+    planeMsPerServerFirstTenth: round(floorRun.firstTenthMs, 2),
+    planeMsPerServerLastTenth: round(floorRun.lastTenthMs, 2),
+    planeMsPerDelete: round(floorRun.deleteMs, 2),
     ratio: round(convergeSeconds / floorSeconds, 2),
     writesPerServer: round(writesPerServer, 2),
     writesPerServerWithoutEvents: round(writesPerServerNoEvents, 2),
@@ -392,6 +427,10 @@ function printTable(figures: { requestsPerServerByVerb: Record<string, number> }
     ['converge', `${f.convergeSeconds} s`],
     ['floor', `${f.floorSeconds} s`],
     ['ratio operator / floor', `${f.ratio}`],
+    [
+      'control plane, per server',
+      `${f.planeMsPerServerFirstTenth} ms first tenth, ${f.planeMsPerServerLastTenth} ms last tenth; ${f.planeMsPerDelete} ms per delete`,
+    ],
     [
       'writes per server',
       `${f.writesPerServer} (${f.writesPerServerWithoutEvents} without Events)`,
