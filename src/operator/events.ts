@@ -36,6 +36,8 @@ export interface EventRecorder {
 
 /** Events repeating within this window join a series instead of creating a new Event. */
 const SERIES_WINDOW_MS = 6 * 60_000;
+/** How many recent Events are remembered for series, at most. */
+const SEEN_LIMIT = 4096;
 const NOTE_LIMIT = 1024;
 
 /**
@@ -104,6 +106,8 @@ export class ApiEventRecorder implements EventRecorder {
           );
           seen.count++;
           seen.lastMs = now;
+          this.#seen.delete(key); // to the end: the map stays in order of last sight
+          this.#seen.set(key, seen);
           return;
         } catch (err) {
           // The Event expired (or was deleted): start a new one.
@@ -135,6 +139,7 @@ export class ApiEventRecorder implements EventRecorder {
         },
         { fieldManager: FIELD_MANAGER },
       );
+      this.#seen.delete(key);
       this.#seen.set(key, { name, namespace, count: 1, lastMs: now });
     } catch (err) {
       this.#log.warn(
@@ -144,10 +149,16 @@ export class ApiEventRecorder implements EventRecorder {
     }
   }
 
+  /**
+   * Drops what fell out of the series window, and the least recently seen past
+   * a bound (as client-go's event correlator keeps an LRU of 4096). The map is
+   * kept in order of last sight (an entry seen again is moved to the end), so
+   * this stops at the first entry still fresh: O(1) per Event, not O(entries).
+   */
   #forgetOld(now: number) {
-    if (this.#seen.size < 1024) return;
     for (const [key, seen] of this.#seen) {
-      if (now - seen.lastMs >= SERIES_WINDOW_MS) this.#seen.delete(key);
+      if (now - seen.lastMs < SERIES_WINDOW_MS && this.#seen.size <= SEEN_LIMIT) break;
+      this.#seen.delete(key);
     }
   }
 }

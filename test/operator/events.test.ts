@@ -215,6 +215,23 @@ describe('ApiEventRecorder', () => {
     );
   });
 
+  it('remembers at most 4096 recent Events for series, forgetting the least recently seen', async () => {
+    // client-go's event correlator keeps an LRU of 4096 entries: a bounded,
+    // O(1)-per-Event memory however many servers there are.
+    await recorder.record(server(), created); // the oldest entry
+    await recorder.record(server(), { ...created, note: 'kept' });
+    for (let i = 0; i < 4095; i++) {
+      if (i === 4000) await recorder.record(server(), { ...created, note: 'kept' }); // seen again
+      await recorder.record(server(), { ...created, note: `filler ${i}` });
+    }
+    const before = port.creates().length;
+    await recorder.record(server(), { ...created, note: 'kept' });
+    await recorder.record(server(), created);
+    const patched = port.calls.filter((c) => c.verb === 'patch').length;
+    assert.equal(patched, 2, 'the repeat of "kept" (twice) joined its series');
+    assert.equal(port.creates().length, before + 1, 'the oldest was forgotten: a new Event');
+  });
+
   it('keeps a series going while repeats arrive within the window of the last one', async () => {
     await recorder.record(server(), created);
     for (let i = 0; i < 3; i++) {
