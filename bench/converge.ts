@@ -59,7 +59,14 @@ interface Plane {
 async function startPlane(): Promise<Plane> {
   const child = spawn(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', new URL('./plane.ts', import.meta.url).pathname],
+    [
+      // Node flags for the control plane's process (e.g. --cpu-prof), to profile it.
+      ...(process.env.BENCH_PLANE_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
+      '--conditions=source',
+      '--import',
+      'tsx',
+      new URL('./plane.ts', import.meta.url).pathname,
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const first = await new Promise<string>((resolve, reject) => {
