@@ -63,6 +63,39 @@ describe('garbage collector', () => {
     assert.equal(exists('dependent'), false);
     collector.stop();
   });
+
+  it('collects an object written after its owner was deleted, with no delete to follow', async () => {
+    const { store, configMaps, create, exists } = setup();
+    const collector = new GarbageCollector(store);
+    collector.start();
+    const owner = create('owner');
+    const ref = { apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata.uid! };
+    store.delete(configMaps, 'default', 'owner');
+    await tick();
+    // A controller acting on a stale cache creates a child of the deleted owner.
+    create('late', { ownerReferences: [ref] });
+    // Nor may an owner of the same name but another uid keep it.
+    create('owner');
+    create('late-too', { ownerReferences: [ref] });
+    // One owner alive is enough.
+    const live = create('live');
+    const liveRef = { ...ref, name: 'live', uid: live.metadata.uid! };
+    create('kept', { ownerReferences: [ref, liveRef] });
+    assert.ok(exists('late'), 'not within the write');
+    await tick();
+    assert.equal(exists('late'), false);
+    assert.equal(exists('late-too'), false);
+    assert.ok(exists('kept'));
+    // An update that points an object at a gone owner counts as such a write.
+    const adopted = create('adopted');
+    store.update(configMaps, 'default', 'adopted', {
+      ...adopted,
+      metadata: { ...adopted.metadata, ownerReferences: [ref] },
+    });
+    await tick();
+    assert.equal(exists('adopted'), false);
+    collector.stop();
+  });
 });
 
 describe('namespace controller', () => {

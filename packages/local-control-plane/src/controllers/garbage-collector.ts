@@ -7,10 +7,14 @@
 // the foreground too and goes when none is left. kube's collector walks a
 // graph its informers keep; this one rescans the store, once after a burst
 // of deletes (a microtask after the first), never within the DELETE that
-// caused it. It works while the store's garbageCollection switch is on.
+// caused it. An object written with owners that are already gone (its
+// creator acted on a stale view) is collected too, as kube's graph builder
+// does for a dependent whose owner it cannot find: each such write has its
+// owners looked up by name, a microtask later, without a rescan. It works
+// while the store's garbageCollection switch is on.
 import { clone } from '@mcp-operator/kube-core/json';
 import type { Change, Store } from '../store.ts';
-import type { KubeObject, ResourceType } from '../types.ts';
+import type { KubeObject, OwnerReference, ResourceType } from '../types.ts';
 import { attempt, CONTROLLER_MANAGER, Passes } from './passes.ts';
 
 const ORPHAN = 'orphan';
@@ -21,6 +25,9 @@ type Entry = [ResourceType, KubeObject];
 export class GarbageCollector {
   readonly #store: Store;
   readonly #passes: Passes;
+  /** Objects just written with owner references, by uid: their owners are looked up. */
+  readonly #written = new Map<string, Entry>();
+  #unsubscribe: (() => void) | undefined;
 
   constructor(store: Store) {
     this.#store = store;
@@ -33,10 +40,48 @@ export class GarbageCollector {
 
   start(): void {
     this.#passes.start();
+    this.#unsubscribe = this.#store.onChange((storage, change) => {
+      if (!gainedOwners(change)) return;
+      if (this.#written.size === 0) queueMicrotask(() => this.#collectDangling());
+      this.#written.set(change.object.metadata.uid!, [storage, change.object]);
+    });
   }
 
   stop(): void {
     this.#passes.stop();
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.#written.clear();
+  }
+
+  /** Deletes the objects just written whose owners are all gone already. */
+  #collectDangling(): void {
+    const written = [...this.#written.values()];
+    this.#written.clear();
+    if (!this.#store.garbageCollection) return;
+    for (const [type, o] of this.#current(written)) {
+      const owners = o.metadata.ownerReferences ?? [];
+      if (o.metadata.deletionTimestamp || owners.length === 0) continue;
+      if (owners.some((ref) => this.#ownerLives(ref, o.metadata.namespace))) continue;
+      attempt(() =>
+        this.#store.delete(type, o.metadata.namespace, o.metadata.name!, {
+          propagationPolicy: 'Background',
+        }),
+      );
+    }
+  }
+
+  /** Whether the object an owner reference names exists with its uid. */
+  #ownerLives(ref: OwnerReference, namespace: string | undefined): boolean {
+    const [group, version] = ref.apiVersion.includes('/')
+      ? ref.apiVersion.split('/')
+      : ['', ref.apiVersion];
+    const type = this.#store
+      .types()
+      .find((t) => t.group === group && t.version === version && t.kind === ref.kind);
+    if (!type) return false; // as a pass sees it: no object has that uid
+    const owner = this.#store.tryGet(type, type.namespaced ? namespace : undefined, ref.name);
+    return owner?.metadata.uid === ref.uid;
   }
 
   /** One pass: collects orphaned dependents and finishes orphan and foreground deletions. */
@@ -122,6 +167,15 @@ export class GarbageCollector {
       }),
     );
   }
+}
+
+/** An object created with owner references, or whose owner references changed. */
+function gainedOwners(change: Change): boolean {
+  const owners = change.object.metadata.ownerReferences;
+  if (!owners?.length || change.type === 'DELETED') return false;
+  if (change.type === 'ADDED') return true;
+  const before = change.previous?.metadata.ownerReferences ?? [];
+  return owners.some((ref) => !before.some((b) => b.uid === ref.uid));
 }
 
 /** An object removed, or newly being deleted (held by finalizers), asks for a pass. */
