@@ -64,6 +64,29 @@ describe('garbage collector', () => {
     collector.stop();
   });
 
+  it('follows a graph of owners, so a delete costs its dependents and never a scan of the store', async () => {
+    // kube's collector keeps uidToNode and each node's dependents from its
+    // informers; this one keeps the same from the store's changes.
+    const { store, configMaps, create, exists } = setup();
+    for (let i = 0; i < 200; i++) create(`bystander-${i}`);
+    const collector = new GarbageCollector(store);
+    collector.start();
+    const owner = create('owner');
+    const ref = { apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata.uid! };
+    create('child', { ownerReferences: [ref] });
+    let listed = 0;
+    const list = store.list.bind(store);
+    store.list = (...args: Parameters<Store['list']>) => {
+      listed++;
+      return list(...args);
+    };
+    store.delete(configMaps, 'default', 'owner');
+    await tick();
+    assert.equal(exists('child'), false, 'the dependent is collected');
+    assert.equal(listed, 0, 'without listing any resource');
+    collector.stop();
+  });
+
   it('collects an object written after its owner was deleted, with no delete to follow', async () => {
     const { store, configMaps, create, exists } = setup();
     const collector = new GarbageCollector(store);

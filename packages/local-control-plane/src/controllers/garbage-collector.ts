@@ -4,54 +4,141 @@
 // Orphan (held by the `orphan` finalizer) has its uid removed from its
 // dependents' ownerReferences, then the finalizer; one deleted in the
 // Foreground (held by `foregroundDeletion`) has its dependents deleted in
-// the foreground too and goes when none is left. kube's collector walks a
-// graph its informers keep; this one rescans the store, once after a burst
-// of deletes (a microtask after the first), never within the DELETE that
-// caused it. An object written with owners that are already gone (its
-// creator acted on a stale view) is collected too, as kube's graph builder
-// does for a dependent whose owner it cannot find: each such write has its
-// owners looked up by name, a microtask later, without a rescan. It works
-// while the store's garbageCollection switch is on.
+// the foreground too and goes when none is left. Like kube's collector it
+// keeps a graph of owner → dependents (uids), built once when it starts and
+// kept up to date from every change, so a delete costs its dependents, not a
+// scan of the store. The work a change asks for runs a microtask later (once
+// per burst), never within the request that caused it. An object written with
+// owners that are already gone (its creator acted on a stale view) is
+// collected too, as kube's graph builder does for a dependent whose owner it
+// cannot find. It works while the store's garbageCollection switch is on.
 import { clone } from '@mcp-operator/kube-core/json';
 import type { Change, Store } from '../store.ts';
 import type { KubeObject, OwnerReference, ResourceType } from '../types.ts';
-import { attempt, CONTROLLER_MANAGER, Passes } from './passes.ts';
+import { attempt, CONTROLLER_MANAGER } from './passes.ts';
 
 const ORPHAN = 'orphan';
 const FOREGROUND = 'foregroundDeletion';
 
 type Entry = [ResourceType, KubeObject];
 
+/** What the graph keeps of an object: where it is and whom it names as owners. */
+interface Node {
+  type: ResourceType;
+  namespace: string | undefined;
+  name: string;
+  owners: string[];
+}
+
 export class GarbageCollector {
   readonly #store: Store;
-  readonly #passes: Passes;
   /** Objects just written with owner references, by uid: their owners are looked up. */
   readonly #written = new Map<string, Entry>();
+  /** Every object by uid (kube's uidToNode). */
+  readonly #nodes = new Map<string, Node>();
+  /** Owner uid → the uids of the objects that name it (its dependents). */
+  readonly #dependents = new Map<string, Set<string>>();
+  /** Objects whose owners may all be gone now: checked in the next pass. */
+  readonly #orphanCandidates = new Set<string>();
+  /** Owners being deleted with the orphan or foregroundDeletion finalizer. */
+  readonly #finalizing = new Set<string>();
+  #scheduled = false;
   #unsubscribe: (() => void) | undefined;
 
   constructor(store: Store) {
     this.#store = store;
-    this.#passes = new Passes(
-      store,
-      (_storage, change) => wantsPass(change),
-      () => this.collect(),
-    );
   }
 
   start(): void {
-    this.#passes.start();
+    for (const type of this.#store.storageTypes()) {
+      for (const o of this.#store.list(type, undefined).items) this.#track(type, o);
+    }
     this.#unsubscribe = this.#store.onChange((storage, change) => {
-      if (!gainedOwners(change)) return;
-      if (this.#written.size === 0) queueMicrotask(() => this.#collectDangling());
-      this.#written.set(change.object.metadata.uid!, [storage, change.object]);
+      const uid = change.object.metadata.uid;
+      if (!uid) return;
+      if (change.type === 'DELETED') this.#untrack(uid);
+      else this.#track(storage, change.object);
+      if (gainedOwners(change)) {
+        if (this.#written.size === 0) queueMicrotask(() => this.#collectDangling());
+        this.#written.set(uid, [storage, change.object]);
+      }
     });
+    this.collect();
   }
 
   stop(): void {
-    this.#passes.stop();
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     this.#written.clear();
+    this.#nodes.clear();
+    this.#dependents.clear();
+    this.#orphanCandidates.clear();
+    this.#finalizing.clear();
+    this.#scheduled = false;
+  }
+
+  #track(type: ResourceType, o: KubeObject): void {
+    const uid = o.metadata.uid!;
+    const owners = (o.metadata.ownerReferences ?? []).map((ref) => ref.uid);
+    const before = this.#nodes.get(uid);
+    for (const owner of before?.owners ?? []) {
+      if (!owners.includes(owner)) this.#unlink(owner, uid);
+    }
+    for (const owner of owners) {
+      let set = this.#dependents.get(owner);
+      if (!set) this.#dependents.set(owner, (set = new Set()));
+      set.add(uid);
+    }
+    this.#nodes.set(uid, { type, namespace: o.metadata.namespace, name: o.metadata.name!, owners });
+    const finalizers = o.metadata.finalizers ?? [];
+    if (
+      o.metadata.deletionTimestamp &&
+      (finalizers.includes(ORPHAN) || finalizers.includes(FOREGROUND))
+    ) {
+      this.#finalizing.add(uid);
+      this.#schedule();
+    }
+  }
+
+  #untrack(uid: string): void {
+    const node = this.#nodes.get(uid);
+    this.#nodes.delete(uid);
+    this.#finalizing.delete(uid);
+    // Its dependents may have lost their last owner.
+    for (const dependent of this.#dependents.get(uid) ?? []) this.#orphanCandidates.add(dependent);
+    this.#dependents.delete(uid);
+    for (const owner of node?.owners ?? []) {
+      this.#unlink(owner, uid);
+      // An owner deleting in the foreground goes once its last dependent has.
+      if (this.#finalizing.has(owner)) this.#schedule();
+    }
+    if (this.#orphanCandidates.size > 0) this.#schedule();
+  }
+
+  #unlink(owner: string, dependent: string): void {
+    const set = this.#dependents.get(owner);
+    set?.delete(dependent);
+    if (set?.size === 0) this.#dependents.delete(owner);
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    queueMicrotask(() => {
+      if (!this.#scheduled) return;
+      this.#scheduled = false;
+      this.#pass();
+    });
+  }
+
+  /** The objects a set of uids stands for, as the store has them now. */
+  #entries(uids: Iterable<string>): Entry[] {
+    return [...uids].flatMap((uid): Entry[] => {
+      const node = this.#nodes.get(uid);
+      if (!node) return [];
+      const o = this.#store.tryGet(node.type, node.namespace, node.name);
+      return o && o.metadata.uid === uid ? [[node.type, o]] : [];
+    });
   }
 
   /** Deletes the objects just written whose owners are all gone already. */
@@ -84,33 +171,36 @@ export class GarbageCollector {
     return owner?.metadata.uid === ref.uid;
   }
 
-  /** One pass: collects orphaned dependents and finishes orphan and foreground deletions. */
+  /** A full pass over the graph: every object with owners is checked (at start, or when asked). */
   collect(): void {
-    if (!this.#store.garbageCollection) return;
-    const objects: Entry[] = this.#store
-      .storageTypes()
-      .flatMap((type) => this.#store.list(type, undefined).items.map((o): Entry => [type, o]));
-    const live = new Set(objects.map(([, o]) => o.metadata.uid));
-    const dependents = new Map<string, Entry[]>();
-    for (const entry of objects) {
-      for (const ref of entry[1].metadata.ownerReferences ?? []) {
-        dependents.set(ref.uid, [...(dependents.get(ref.uid) ?? []), entry]);
-      }
+    for (const [uid, node] of this.#nodes) {
+      if (node.owners.length > 0) this.#orphanCandidates.add(uid);
     }
-    for (const [type, o] of objects) {
+    this.#pass();
+  }
+
+  /** Collects the candidates whose owners are all gone and moves the finalizing owners on. */
+  #pass(): void {
+    if (!this.#store.garbageCollection) {
+      this.#orphanCandidates.clear();
+      return;
+    }
+    const candidates = [...this.#orphanCandidates];
+    this.#orphanCandidates.clear();
+    for (const [type, o] of this.#entries(candidates)) {
       const owners = o.metadata.ownerReferences ?? [];
       if (o.metadata.deletionTimestamp || owners.length === 0) continue;
-      if (owners.some((ref) => live.has(ref.uid))) continue;
+      if (owners.some((ref) => this.#nodes.has(ref.uid))) continue;
       attempt(() =>
         this.#store.delete(type, o.metadata.namespace, o.metadata.name!, {
           propagationPolicy: 'Background',
         }),
       );
     }
-    for (const [type, o] of objects) {
+    for (const [type, o] of this.#entries([...this.#finalizing])) {
       if (!o.metadata.deletionTimestamp) continue;
       const finalizers = o.metadata.finalizers ?? [];
-      const own = dependents.get(o.metadata.uid!) ?? [];
+      const own = this.#entries(this.#dependents.get(o.metadata.uid!) ?? []);
       if (finalizers.includes(ORPHAN)) this.#orphan(type, o, own);
       else if (finalizers.includes(FOREGROUND)) this.#foreground(type, o, own);
     }
@@ -176,14 +266,4 @@ function gainedOwners(change: Change): boolean {
   if (change.type === 'ADDED') return true;
   const before = change.previous?.metadata.ownerReferences ?? [];
   return owners.some((ref) => !before.some((b) => b.uid === ref.uid));
-}
-
-/** An object removed, or newly being deleted (held by finalizers), asks for a pass. */
-function wantsPass(change: Change): boolean {
-  if (change.type === 'DELETED') return true;
-  return (
-    change.type === 'MODIFIED' &&
-    change.object.metadata.deletionTimestamp !== undefined &&
-    change.previous?.metadata.deletionTimestamp === undefined
-  );
 }
