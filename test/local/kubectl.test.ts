@@ -445,5 +445,125 @@ spec:
         });
       }
     });
+
+    // The install under RBAC: kube-apiserver's authorizer (plugin/pkg/auth/authorizer/rbac),
+    // impersonation (endpoints/filters/impersonation.go) and SelfSubjectAccessReview
+    // (pkg/registry/authorization/selfsubjectaccessreview), as `kubectl auth can-i` uses them:
+    // it prints yes or no and exits 0 or 1.
+    describe('the install manifests and the operator role', () => {
+      const SA = '--as=system:serviceaccount:mcp-runtime:mcp-operator';
+      const canI = async (args: string[]) => {
+        const result = await kubectl(['auth', 'can-i', SA, ...args]);
+        return { code: result.code, answer: result.stdout.trim() };
+      };
+
+      it('kubectl apply -k config/default --server-side', async () => {
+        const out = await ok(['apply', '-k', `${root}config/default`, '--server-side']);
+        for (const object of [
+          'namespace/mcp-runtime',
+          'customresourcedefinition.apiextensions.k8s.io/mcpservers.mcpruntime.org',
+          'serviceaccount/mcp-operator',
+          'clusterrole.rbac.authorization.k8s.io/mcp-operator',
+          'clusterrole.rbac.authorization.k8s.io/mcp-operator-registry-secrets',
+          'clusterrolebinding.rbac.authorization.k8s.io/mcp-operator',
+          'clusterrolebinding.rbac.authorization.k8s.io/mcp-operator-registry-secrets',
+          'role.rbac.authorization.k8s.io/mcp-operator-leader-election',
+          'rolebinding.rbac.authorization.k8s.io/mcp-operator-leader-election',
+          'deployment.apps/mcp-operator',
+          'poddisruptionbudget.policy/mcp-operator',
+        ]) {
+          assert.match(
+            out,
+            new RegExp(`^${object.replace(/\./g, '\\.')} serverside-applied$`, 'm'),
+          );
+        }
+        await ok(['wait', '--for=condition=Established', 'crd/mcpservers.mcpruntime.org']);
+        assert.match(await ok(['get', 'mcpservers', '-A']), /^NAMESPACE\s+NAME\s+PHASE/);
+        assert.match(
+          await ok(['get', 'pdb', '-n', 'mcp-runtime']),
+          /^mcp-operator\s+1\s+N\/A\s+0\s/m,
+        );
+        assert.match(await ok(['get', 'sa', '-n', 'mcp-runtime']), /^mcp-operator\s+0\s/m);
+      });
+
+      it('kubectl auth can-i --as the service account: what its roles grant, and no more', async () => {
+        const cases: [string[], 'yes' | 'no'][] = [
+          [['list', 'deployments.apps', '--all-namespaces'], 'yes'],
+          [['delete', 'deployments.apps', '-n', 'default'], 'no'],
+          // The optional registry-secrets role: get, create and update, never list.
+          [['get', 'secrets', '-n', 'default'], 'yes'],
+          [['list', 'secrets'], 'no'],
+          // Leases only in the operator's namespace (a Role there).
+          [['create', 'leases.coordination.k8s.io', '-n', 'mcp-runtime'], 'yes'],
+          [['create', 'leases.coordination.k8s.io', '-n', 'default'], 'no'],
+          [['update', 'mcpservers.mcpruntime.org', '--subresource=status', '-n', 'default'], 'yes'],
+          [
+            ['get', 'customresourcedefinitions.apiextensions.k8s.io/mcpservers.mcpruntime.org'],
+            'yes',
+          ],
+          [['get', 'customresourcedefinitions.apiextensions.k8s.io/other.example.com'], 'no'],
+        ];
+        for (const [args, want] of cases) {
+          const { code, answer } = await canI(args);
+          assert.equal(answer, want, args.join(' '));
+          assert.equal(code, want === 'yes' ? 0 : 1, args.join(' '));
+        }
+      });
+
+      it("kubectl get --as the service account: 403 Forbidden in kube-apiserver's words", async () => {
+        const result = await kubectl(['get', 'secrets', '-n', 'default', SA]);
+        assert.equal(result.code, 1);
+        assert.match(
+          result.stderr,
+          /Error from server \(Forbidden\): secrets is forbidden: User "system:serviceaccount:mcp-runtime:mcp-operator" cannot list resource "secrets" in API group "" in the namespace "default"/,
+        );
+      });
+
+      it('kubectl auth can-i --as-group: the groups given replace the impersonated user ones', async () => {
+        const as = async (args: string[]) => (await kubectl(['auth', 'can-i', ...args])).code;
+        assert.equal(await as(['delete', 'nodes', '--as=jane']), 1);
+        assert.equal(await as(['delete', 'nodes', '--as=jane', '--as-group=system:masters']), 0);
+      });
+
+      it('kubectl auth can-i --list shows the rules in a namespace', async () => {
+        const out = await ok(['auth', 'can-i', '--list', SA, '-n', 'mcp-runtime']);
+        assert.match(out, /^leases\.coordination\.k8s\.io\s+\[\]\s+\[\]\s+\[create\]$/m);
+        assert.match(
+          out,
+          /^leases\.coordination\.k8s\.io\s+\[\]\s+\[mcp-runtime-operator\.mcpruntime\.org\]\s+\[get update\]$/m,
+        );
+        assert.match(out, /^deployments\.apps\s+\[\]\s+\[\]\s+\[get list watch create update\]$/m);
+      });
+
+      it('kubectl get clusterrole -o wide and kubectl describe clusterrole', async () => {
+        // Roles have no printer of their own: the default Name and Created At, wide or not.
+        const [header, row] = (
+          await ok(['get', 'clusterrole', 'mcp-operator', '-o', 'wide'])
+        ).split('\n');
+        assert.match(header!, /^NAME\s+CREATED AT$/);
+        assert.match(row!, /^mcp-operator\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+        const bindings = await ok(['get', 'clusterrolebinding', 'mcp-operator', '-o', 'wide']);
+        assert.match(
+          bindings,
+          /^mcp-operator\s+ClusterRole\/mcp-operator\s+\S+\s+mcp-runtime\/mcp-operator$/m,
+        );
+        const out = await ok(['describe', 'clusterrole', 'mcp-operator']);
+        assert.match(out, /^Name:\s+mcp-operator$/m);
+        assert.match(out, /^PolicyRule:$/m);
+        assert.match(out, /^\s+Resources\s+Non-Resource URLs\s+Resource Names\s+Verbs$/m);
+        assert.match(
+          out,
+          /^\s+deployments\.apps\s+\[\]\s+\[\]\s+\[get list watch create update\]$/m,
+        );
+        assert.match(
+          out,
+          /^\s+customresourcedefinitions\.apiextensions\.k8s\.io\s+\[\]\s+\[mcpservers\.mcpruntime\.org\]\s+\[get\]$/m,
+        );
+        assert.match(out, /^\s+mcpservers\.mcpruntime\.org\/status\s+\[\]\s+\[\]\s+\[update\]$/m);
+        const explained = await ok(['explain', 'clusterrole.rules']);
+        assert.match(explained, /^FIELD: rules <\[\]PolicyRule>$/m);
+        assert.match(explained, /^\s+verbs\s+<\[\]string> -required-$/m);
+      });
+    });
   },
 );

@@ -4,11 +4,20 @@
 // them itself through the status subresource, as envtest-based suites do:
 // Deployments get ready replicas, Ingresses of the test class get an address.
 // The operator under test is the real one — manager, real client over HTTPS,
-// the MCPServer controller — with a port that counts its requests.
+// the MCPServer controller — with a port that counts its requests. Locally it
+// runs as its service account, with the install manifests' RBAC applied and
+// the plane authorizing with RBAC: every request its roles do not grant is
+// 403 Forbidden, as on a real cluster.
 import { Writable } from 'node:stream';
 import { KubeConfig } from '@kubernetes/client-node';
 import { mcpServerCRD } from '../../src/api/v1alpha1/crd.ts';
-import { FIELD_MANAGER, MANAGED_BY_SELECTOR } from '../../src/api/v1alpha1/defaults.ts';
+import {
+  FIELD_MANAGER,
+  MANAGED_BY_SELECTOR,
+  OPERATOR_NAMESPACE,
+} from '../../src/api/v1alpha1/defaults.ts';
+import { manifestsOf } from '../../src/install/files.ts';
+import { OPERATOR_NAME } from '../../src/install/names.ts';
 import { realClock } from '../../src/controller/clock.ts';
 import { Informer } from '../../src/controller/informer.ts';
 import { createLogger } from '../../src/controller/logging.ts';
@@ -109,6 +118,8 @@ export interface TestCluster {
   readonly admin: KubePort;
   /** The local control plane, when running locally. */
   readonly plane: LocalControlPlane | undefined;
+  /** Locally: a kubeconfig for the operator's service account (what test operators use). */
+  readonly operatorKubeconfig: string | undefined;
   /** Fresh namespaces for one describe block; the operator watches only these. */
   namespaces(count: number): Promise<string[]>;
   startOperator(
@@ -143,14 +154,24 @@ export async function startCluster(): Promise<TestCluster> {
   const external = process.env.TEST_KUBECONFIG;
   let plane: LocalControlPlane | undefined;
   let kubeconfig: string;
+  let operatorKubeconfig: string | undefined;
   if (external) {
     const kc = new KubeConfig();
     kc.loadFromFile(external);
     kubeconfig = kc.exportConfig();
   } else {
-    plane = new LocalControlPlane({ simulation: { deploymentReadyDelayMs: 50 } });
+    plane = new LocalControlPlane({
+      simulation: { deploymentReadyDelayMs: 50 },
+      authorization: 'RBAC',
+    });
     await plane.start();
     kubeconfig = plane.kubeconfig();
+    // The install's RBAC (its namespace first), and the operator acting as its service account.
+    const [operatorNamespace] = manifestsOf('operator');
+    for (const object of [operatorNamespace!, ...manifestsOf('rbac')]) {
+      plane.applyObject(object as Parameters<LocalControlPlane['applyObject']>[0]);
+    }
+    operatorKubeconfig = plane.serviceAccountKubeconfig(OPERATOR_NAMESPACE, OPERATOR_NAME);
   }
   const admin = clientFrom(kubeconfig, 'test');
   await applyAsAdmin(admin, RESOURCES.customResourceDefinitions, mcpServerCRD());
@@ -163,6 +184,7 @@ export async function startCluster(): Promise<TestCluster> {
     real: Boolean(external),
     admin,
     plane,
+    operatorKubeconfig,
     async namespaces(count) {
       const names: string[] = [];
       for (let i = 0; i < count; i++) {
@@ -179,7 +201,9 @@ export async function startCluster(): Promise<TestCluster> {
       return names;
     },
     startOperator(namespaces, env = {}, resyncMs) {
-      const permitted = new PermittedPort(clientFrom(kubeconfig, FIELD_MANAGER));
+      const permitted = new PermittedPort(
+        clientFrom(operatorKubeconfig ?? kubeconfig, FIELD_MANAGER),
+      );
       const port = new CountingPort(permitted);
       const log = silentLog();
       const manager = new Manager({

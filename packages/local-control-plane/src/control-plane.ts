@@ -1,7 +1,8 @@
-// The local control plane: the store, the HTTP API server, the cluster's
-// controllers (CRD registration, namespace deletion, garbage collection and
-// the simulated ones) and fault injection behind one typed API. A test and trial
-// tool, not a production API server.
+// The local control plane: the store, the HTTP API server with its
+// authentication and authorization (RBAC with kube's bootstrap policy, or
+// AlwaysAllow), the cluster's controllers (CRD registration, namespace
+// deletion, garbage collection and the simulated ones) and fault injection
+// behind one typed API. A test and trial tool, not a production API server.
 import { randomBytes } from 'node:crypto';
 import { stringify } from 'yaml';
 import { ClusterControllers, SIMULATED_CLASS_ANNOTATION } from './controllers/index.ts';
@@ -9,17 +10,41 @@ import type { ControllerOptions } from './controllers/index.ts';
 import { Faults } from './faults.ts';
 import type { FailureRule, LatencyRule } from './faults.ts';
 import { LocalHttpServer } from './http/server.ts';
+import { Authenticator } from './http/auth.ts';
 import type { DenyRule } from './http/auth.ts';
+import { authorizerFor, type AuthorizationMode, type Authorizer } from './rbac/authorizer.ts';
+import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from './rbac/bootstrap.ts';
+import { SYSTEM_MASTERS, type UserInfo } from './rbac/user.ts';
 import { selfSignedCertificate } from './self-signed.ts';
 import { Store } from './store.ts';
 import type { KubeObject, ResourceType } from './types.ts';
 
+/** Who a static token stands for (a line of kube-apiserver's --token-auth-file). */
+export interface TokenUser {
+  name: string;
+  uid?: string;
+  groups?: readonly string[];
+}
+
 export interface LocalControlPlaneOptions {
   /** TCP port on 127.0.0.1; 0 picks a free one. */
   port?: number;
-  /** Bearer tokens accepted, token → user. Default: one random token for user "admin". */
-  tokens?: Record<string, string>;
+  /**
+   * Bearer tokens accepted, token → user. A bare name is a cluster admin (a
+   * member of system:masters); a TokenUser has exactly the groups it lists.
+   * Every one also joins system:authenticated. Default: one random token for
+   * user "admin" in system:masters.
+   */
+  tokens?: Record<string, string | TokenUser>;
+  /** Serve requests without a token as system:anonymous (group system:unauthenticated). */
   anonymous?: boolean;
+  /**
+   * kube-apiserver's --authorization-mode: RBAC (the default) authorizes every
+   * request against the stored roles and bindings, with the bootstrap policy
+   * written at start and system:masters allowed everything; AlwaysAllow lets
+   * every authenticated request through.
+   */
+  authorization?: AuthorizationMode;
   garbageCollection?: boolean;
   /** Simulated controllers; all on unless switched off. */
   simulation?: Partial<ControllerOptions> & { clusterIPs?: boolean };
@@ -33,8 +58,13 @@ export class LocalControlPlane {
   readonly controllers: ClusterControllers;
   readonly #http: LocalHttpServer;
   readonly #options: LocalControlPlaneOptions;
-  readonly tokens: Map<string, string>;
+  /** The static tokens: token → user. */
+  readonly tokens: Map<string, UserInfo>;
   readonly adminToken = randomBytes(16).toString('hex');
+  readonly authorization: AuthorizationMode;
+  /** What decides every request (and SelfSubjectAccessReview answers). */
+  readonly authorizer: Authorizer;
+  readonly #authenticator: Authenticator;
   /** The serving certificate (PEM), which is also the CA clients trust. */
   readonly caCert: string;
   #port = 0;
@@ -42,13 +72,19 @@ export class LocalControlPlane {
   constructor(options: LocalControlPlaneOptions = {}) {
     this.#options = options;
     this.tokens = new Map(
-      Object.entries(options.tokens ?? { [randomBytes(16).toString('hex')]: 'admin' }),
+      Object.entries(options.tokens ?? { [randomBytes(16).toString('hex')]: 'admin' }).map(
+        ([token, user]) => [token, userOf(user)],
+      ),
     );
     this.store = new Store({
       garbageCollection: options.garbageCollection ?? true,
       allocateClusterIPs: options.simulation?.clusterIPs ?? true,
       ...(options.historySize ? { historySize: options.historySize } : {}),
     });
+    this.authorization = options.authorization ?? 'RBAC';
+    this.authorizer = authorizerFor(this.authorization, this.store);
+    if (this.authorization === 'RBAC') this.#bootstrapPolicy();
+    this.#authenticator = new Authenticator(this.store, this.tokens, options.anonymous ?? false);
     this.controllers = new ClusterControllers(this.store, {
       deployments: options.simulation?.deployments ?? true,
       ingresses: options.simulation?.ingresses ?? true,
@@ -58,8 +94,8 @@ export class LocalControlPlane {
     this.caCert = tls.certPem;
     this.#http = new LocalHttpServer(this.store, this.faults, {
       tls: { cert: tls.certPem, key: tls.keyPem },
-      tokens: this.tokens,
-      anonymous: options.anonymous ?? false,
+      authenticator: this.#authenticator,
+      authorizer: this.authorizer,
       adminToken: this.adminToken,
       bookmarkIntervalSeconds: options.bookmarkIntervalSeconds ?? 10,
       admin: (path, body) => this.#admin(path, body),
@@ -91,8 +127,26 @@ export class LocalControlPlane {
     return [...this.tokens.keys()][0]!;
   }
 
+  /**
+   * A bearer token for a service account, as its token authenticator knows
+   * it: user system:serviceaccount:NS:NAME, groups system:serviceaccounts,
+   * system:serviceaccounts:NS and system:authenticated, and the account's uid.
+   * The ServiceAccount must exist; the token stops working once it is gone.
+   */
+  serviceAccountToken(namespace: string, name: string): string {
+    this.store.get(this.type('', 'serviceaccounts'), namespace, name);
+    const token = randomBytes(16).toString('hex');
+    this.#authenticator.addServiceAccountToken(token, { namespace, name });
+    return token;
+  }
+
+  /** A kubeconfig acting as a service account (a fresh token), its namespace the default. */
+  serviceAccountKubeconfig(namespace: string, name: string): string {
+    return this.kubeconfig(this.serviceAccountToken(namespace, name), namespace);
+  }
+
   /** A kubeconfig for kubectl and client libraries, as YAML. */
-  kubeconfig(token = this.token): string {
+  kubeconfig(token = this.token, namespace = 'default'): string {
     return stringify({
       apiVersion: 'v1',
       kind: 'Config',
@@ -109,7 +163,7 @@ export class LocalControlPlane {
       contexts: [
         {
           name: 'mcp-local',
-          context: { cluster: 'mcp-local', user: 'mcp-local', namespace: 'default' },
+          context: { cluster: 'mcp-local', user: 'mcp-local', namespace },
         },
       ],
       'current-context': 'mcp-local',
@@ -144,6 +198,18 @@ export class LocalControlPlane {
         force: true,
       },
     ).object;
+  }
+
+  /**
+   * The rbac/bootstrap-roles post-start hook: the bootstrap cluster roles and
+   * their bindings, each created unless it exists, by kube-apiserver.
+   */
+  #bootstrapPolicy(): void {
+    for (const object of [...bootstrapClusterRoles(), ...bootstrapClusterRoleBindings()]) {
+      const type = this.type('rbac.authorization.k8s.io', `${object.kind.toLowerCase()}s`);
+      if (this.store.tryGet(type, undefined, object.metadata.name!)) continue;
+      this.store.create(type, undefined, object, { fieldManager: 'kube-apiserver' });
+    }
   }
 
   /** An IngressClass whose Ingresses get a simulated load-balancer address. */
@@ -244,4 +310,14 @@ export class LocalControlPlane {
         throw new Error(`unknown admin endpoint ${path}`);
     }
   }
+}
+
+/** A static token's user: a bare name is a cluster admin (system:masters). */
+function userOf(user: string | TokenUser): UserInfo {
+  if (typeof user === 'string') return { name: user, groups: [SYSTEM_MASTERS] };
+  return {
+    name: user.name,
+    ...(user.uid ? { uid: user.uid } : {}),
+    groups: [...(user.groups ?? [])],
+  };
 }

@@ -1,5 +1,6 @@
 // Errors of the local API server, rendered as metav1.Status bodies with the
 // reason, code and message wording kube-apiserver uses.
+import { goQuote } from '@mcp-operator/kube-core/go-format';
 
 export type FieldErrorType =
   | 'FieldValueRequired'
@@ -75,6 +76,36 @@ export class ApiError extends Error {
   }
 }
 
+/** What a 403 names of the refused request (authorizer.Attributes). */
+export interface ForbiddenRequest {
+  user: string;
+  verb: string;
+  resourceRequest: boolean;
+  path?: string;
+  apiGroup?: string;
+  namespace?: string;
+  resource?: string;
+  subresource?: string;
+  name?: string;
+}
+
+/** responsewriters' sanitizer: the message may echo a path, so markup is escaped. */
+const sanitize = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** responsewriters.forbiddenMessage. */
+function forbiddenMessage(r: ForbiddenRequest): string {
+  const user = goQuote(r.user);
+  if (!r.resourceRequest) {
+    return sanitize(`User ${user} cannot ${r.verb} path ${goQuote(r.path ?? '')}`);
+  }
+  const resource = r.subresource ? `${r.resource ?? ''}/${r.subresource}` : (r.resource ?? '');
+  const scope = r.namespace ? `in the namespace ${goQuote(r.namespace)}` : 'at the cluster scope';
+  return sanitize(
+    `User ${user} cannot ${r.verb} resource ${goQuote(resource)} in API group ${goQuote(r.apiGroup ?? '')} ${scope}`,
+  );
+}
+
 /** `mcpservers.mcpruntime.org` for a group resource, `configmaps` for the core group. */
 export function groupResource(resource: string, group: string): string {
   return group ? `${resource}.${group}` : resource;
@@ -122,20 +153,26 @@ export const errors = {
   },
   badRequest: (message: string) => new ApiError(400, 'BadRequest', message),
   unauthorized: () => new ApiError(401, 'Unauthorized', 'Unauthorized'),
-  forbidden: (
-    user: string,
-    verb: string,
-    resource: string,
-    group: string,
-    name: string,
-    namespace: string,
-  ) =>
-    new ApiError(
-      403,
-      'Forbidden',
-      `${name ? `${groupResource(resource, group)} "${name}"` : groupResource(resource, group)} is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group "${group}"${namespace ? ` in the namespace "${namespace}"` : ' at the cluster scope'}`,
-      { ...(name ? { name } : {}), group, kind: resource },
-    ),
+  /**
+   * responsewriters.Forbidden: the authorizer's refusal as NewForbidden words
+   * it, naming the request's group resource and object (details kind is the
+   * resource, as kube puts it) and, when the authorizer gave one, its reason.
+   */
+  forbidden: (request: ForbiddenRequest, reason = '') => {
+    const message = reason ? `${forbiddenMessage(request)}: ${reason}` : forbiddenMessage(request);
+    const resource = request.resourceRequest ? (request.resource ?? '') : '';
+    const group = request.resourceRequest ? (request.apiGroup ?? '') : '';
+    const name = request.resourceRequest ? (request.name ?? '') : '';
+    let text: string;
+    if (!resource && !group) text = `forbidden: ${message}`;
+    else if (!name) text = `${groupResource(resource, group)} is forbidden: ${message}`;
+    else text = `${groupResource(resource, group)} ${goQuote(name)} is forbidden: ${message}`;
+    return new ApiError(403, 'Forbidden', text, {
+      ...(name ? { name } : {}),
+      ...(group ? { group } : {}),
+      ...(resource ? { kind: resource } : {}),
+    });
+  },
   methodNotAllowed: (message = 'the server does not allow this method on the requested resource') =>
     new ApiError(405, 'MethodNotAllowed', message),
   /** NewResourceExpired: 410 with reason Expired (a too old resourceVersion or continue token). */

@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { clone, isObject } from '@mcp-operator/kube-core/json';
 import { builtinComponents } from './openapi/components.ts';
-import { kindPaths } from './openapi/paths.ts';
+import { createOnly, kindPaths } from './openapi/paths.ts';
 import {
   API_VERSION_DOC,
   gvk,
@@ -113,7 +113,8 @@ function documentFor(types: ResourceType[]): Record<string, unknown> {
   for (const type of types) {
     const name = schemaName(type);
     own[name] = registry[name] ?? customResourceSchema(type);
-    own[`${name}List`] = listSchema(type, name);
+    // Create-only kinds (the self reviews) have no list.
+    if (!createOnly(type)) own[`${name}List`] = listSchema(type, name);
     paths = { ...paths, ...kindPaths(type) };
   }
   Object.assign(registry, own);

@@ -5,8 +5,11 @@
 // the body is read, so a 406 wins over a bad body.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errors } from '../errors.ts';
+import { strategyFor } from '../kinds/index.ts';
+import type { Requester } from '../kinds/strategy.ts';
 import type { Store } from '../store.ts';
-import { apiVersionOf } from '../types.ts';
+import { isObject } from '@mcp-operator/kube-core/json';
+import { apiVersionOf, type KubeObject } from '../types.ts';
 import { readDeleteOptions, readObject, readPatch } from './bodies.ts';
 import { MEDIA_TYPES, endpointOf, negotiateOutput } from './negotiation.ts';
 import { deleteOptions, listOptions, parseFieldValidation } from './query.ts';
@@ -25,6 +28,7 @@ export async function serveResource(
   url: URL,
   route: Route,
   manager: string,
+  requester: Requester,
 ): Promise<number> {
   const q = url.searchParams;
   const { type, namespace, name } = route;
@@ -45,6 +49,21 @@ export async function serveResource(
     sendMedia(res, code, body, output.media, warnings);
   const current = () => ({ resourceVersion: store.resourceVersion });
   if (route.subresource === 'scale') return serveScale(store, req, route, writeOptions, send);
+  // A kind that is never stored (the self reviews) answers its create.
+  const answer = strategyFor(type)?.answer;
+  if (answer) {
+    const body = await readObject(req, type);
+    if (!isObject(body)) {
+      throw errors.badRequest('the body of the request must be a JSON or YAML object');
+    }
+    if (body.kind !== undefined && body.kind !== type.kind) {
+      throw errors.badRequest(
+        `${typeof body.kind === 'string' ? body.kind : JSON.stringify(body.kind)} in version "${type.version}" cannot be handled as a ${type.kind}: the kind in the data does not match the expected kind (${type.kind})`,
+      );
+    }
+    const object = { ...body, metadata: isObject(body.metadata) ? body.metadata : {} };
+    return send(201, answer(object as KubeObject, requester));
+  }
   switch (route.verb) {
     case 'get': {
       const object = store.get(type, namespace, name!);

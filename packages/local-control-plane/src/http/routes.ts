@@ -93,6 +93,13 @@ export function routeOf(
     default:
       throw errors.methodNotAllowed();
   }
+  // A kind that serves fewer verbs (the create-only reviews) has only the paths it needs:
+  // other methods on its collection are 405, any path below it 404.
+  const verbs = strategyFor(type)?.verbs;
+  if (verbs && !verbs.includes(verb)) {
+    if (name !== undefined) throw noSuchPath();
+    throw errors.methodNotAllowed();
+  }
   // Subresources serve get, update and patch of one object.
   if (subresource !== undefined) {
     if (verb === 'watch') verb = 'get';

@@ -1,9 +1,11 @@
 // The REST face of the local API server: an HTTPS server whose request
 // pipeline is kube-apiserver's handler chain in small — health endpoints,
-// authentication, fault injection (latency and failures), authorization,
-// then the resource, discovery or admin handler — with every request
-// accounted for the fault log. Routing, negotiation, bodies, responses and
-// watch streams live in the modules beside this one.
+// authentication, impersonation, authorization (RBAC or AlwaysAllow, on the
+// request info read from the path before any routing), then routing, fault
+// injection (latency, deny rules and failures) and the resource, discovery
+// or admin handler — with every request past authentication accounted for
+// the fault log. Routing, negotiation, bodies, responses and watch streams
+// live in the modules beside this one.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { Server } from 'node:https';
@@ -13,9 +15,12 @@ import type { Faults, Verb } from '../faults.ts';
 import type { Store } from '../store.ts';
 import { ADMIN_PREFIX, serveAdmin } from './admin.ts';
 import type { AdminHandler } from './admin.ts';
-import { authenticate, authorize } from './auth.ts';
-import type { DenyRule } from './auth.ts';
+import type { Authorizer } from '../rbac/authorizer.ts';
+import { applyDenyRules, authorizeRequest } from './auth.ts';
+import type { Authenticator, DenyRule } from './auth.ts';
 import { Discovery } from './discovery.ts';
+import { impersonate } from './impersonation.ts';
+import { requestInfo } from './request-info.ts';
 import { serveResource } from './resources.ts';
 import { sendError } from './responses.ts';
 import { routeOf, routeResource } from './routes.ts';
@@ -24,10 +29,10 @@ import { WatchStreams } from './watch-stream.ts';
 export interface HttpOptions {
   /** The serving certificate and key (PEM). */
   tls: { cert: string; key: string };
-  /** Bearer token → user name. */
-  tokens: Map<string, string>;
-  /** Serve requests without a token as system:anonymous. */
-  anonymous: boolean;
+  /** Who a request's bearer token stands for. */
+  authenticator: Authenticator;
+  /** Decides every request (and impersonation) after authentication. */
+  authorizer: Authorizer;
   /** Token for /admin endpoints. */
   adminToken: string;
   /** Seconds between BOOKMARK events on watches that allow them. */
@@ -104,23 +109,52 @@ export class LocalHttpServer {
       await serveAdmin(req, res, path, this.#options.adminToken, this.#options.admin);
       return;
     }
-    const user = authenticate(req, this.#options.tokens, this.#options.anonymous);
-    const route = routeOf(this.#store, req.method ?? 'GET', path, url.searchParams);
-    const resource = route ? routeResource(route) : path;
-    const verb: Verb = route?.verb ?? 'discovery';
+    const requestor = this.#options.authenticator.authenticate(req);
+    const info = requestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
     const fieldManager = url.searchParams.get('fieldManager') ?? undefined;
     const client = fieldManager ?? userAgentProduct(req.headers['user-agent']);
-    const record = (code: number) =>
+    const recordAs = (
+      user: string,
+      what: {
+        verb: Verb;
+        resource: string;
+        namespace?: string | undefined;
+        name?: string | undefined;
+      },
+      code: number,
+    ) =>
       this.#faults.record({
-        verb,
-        resource,
-        ...(route?.namespace ? { namespace: route.namespace } : {}),
-        ...(route?.name ? { name: route.name } : {}),
+        verb: what.verb,
+        resource: what.resource,
+        ...(what.namespace ? { namespace: what.namespace } : {}),
+        ...(what.name ? { name: what.name } : {}),
         client,
         user,
         code,
         time: Date.now(),
       });
+    let user = requestor;
+    try {
+      user = impersonate(req, requestor, this.#options.authorizer);
+      authorizeRequest(this.#options.authorizer, { ...info, user });
+    } catch (err) {
+      // Refused before routing: accounted under what the request info names.
+      const resource = info.resourceRequest
+        ? `${info.resource}${info.subresource ? `/${info.subresource}` : ''}`
+        : path;
+      const verb = (info.resourceRequest ? info.verb : 'discovery') as Verb;
+      recordAs(
+        user.name,
+        { verb, resource, namespace: info.namespace, name: info.name },
+        err instanceof ApiError ? err.code : 500,
+      );
+      throw err;
+    }
+    const route = routeOf(this.#store, req.method ?? 'GET', path, url.searchParams);
+    const resource = route ? routeResource(route) : path;
+    const verb: Verb = route?.verb ?? 'discovery';
+    const record = (code: number) =>
+      recordAs(user.name, { verb, resource, namespace: route?.namespace, name: route?.name }, code);
     try {
       const request = {
         verb,
@@ -129,7 +163,7 @@ export class LocalHttpServer {
       };
       const delay = this.#faults.latencyFor(request);
       if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-      if (route) authorize(this.denyRules, user, route);
+      if (route) applyDenyRules(this.denyRules, user.name, route);
       const failure = this.#faults.takeFailure(request);
       if (failure) {
         throw new ApiError(
@@ -139,7 +173,10 @@ export class LocalHttpServer {
         );
       }
       const code = route
-        ? await serveResource(this.#store, this.#watches, req, res, url, route, client)
+        ? await serveResource(this.#store, this.#watches, req, res, url, route, client, {
+            user,
+            authorizer: this.#options.authorizer,
+          })
         : this.#discovery.serve(res, path);
       record(code);
     } catch (err) {

@@ -12,12 +12,27 @@ import { ingress, ingressClass } from './ingress.ts';
 import { lease } from './lease.ts';
 import { namespace } from './namespace.ts';
 import { pod } from './pod.ts';
+import { podDisruptionBudget } from './poddisruptionbudget.ts';
+import { clusterRole, clusterRoleBinding, role, roleBinding } from './rbac.ts';
+import { selfSubjectAccessReview, selfSubjectRulesReview } from './reviews.ts';
 import { secret } from './secret.ts';
 import { service } from './service.ts';
+import { serviceAccount } from './serviceaccount.ts';
 import type { KindStrategy } from './strategy.ts';
 
 export type { KindStrategy } from './strategy.ts';
-export { customResourceDefinition, deployment, ingress, ingressClass, namespace };
+export {
+  clusterRole,
+  clusterRoleBinding,
+  customResourceDefinition,
+  deployment,
+  ingress,
+  ingressClass,
+  namespace,
+  role,
+  roleBinding,
+  serviceAccount,
+};
 
 /** Every built-in kind, in the order discovery lists them. */
 export const KINDS: readonly KindStrategy[] = [
@@ -25,6 +40,7 @@ export const KINDS: readonly KindStrategy[] = [
   configMap,
   secret,
   service,
+  serviceAccount,
   coreEvent,
   pod,
   deployment,
@@ -33,6 +49,13 @@ export const KINDS: readonly KindStrategy[] = [
   endpointSlice,
   lease,
   eventsEvent,
+  podDisruptionBudget,
+  role,
+  clusterRole,
+  roleBinding,
+  clusterRoleBinding,
+  selfSubjectAccessReview,
+  selfSubjectRulesReview,
   customResourceDefinition,
 ];
 

@@ -4,8 +4,11 @@
 // generation rule, admission (defaults and validation), write hooks, merge
 // rules, printer, selectable fields, the DELETE answer and the wire schemas.
 import type { FieldError } from '../errors.ts';
+import type { Verb } from '../faults.ts';
 import type { NameRule } from '../metadata.ts';
 import type { MergeTable } from '../patch/merge-rules.ts';
+import type { Authorizer } from '../rbac/authorizer.ts';
+import type { UserInfo } from '../rbac/user.ts';
 import type { KubeObject } from '../types.ts';
 import type { SelectableFields } from './field-labels.ts';
 import type { Printer } from './print.ts';
@@ -25,6 +28,12 @@ export interface SharedStorage {
   plural: string;
   toStorage(object: KubeObject): KubeObject;
   fromStorage(object: KubeObject): KubeObject;
+}
+
+/** Who asks, and the authorizer that decides for the server: what a review answers with. */
+export interface Requester {
+  user: UserInfo;
+  authorizer: Authorizer;
 }
 
 /** A `scale` subresource serving an autoscaling/v1 Scale of the object. */
@@ -72,6 +81,13 @@ export interface KindStrategy {
   readonly openapi: string;
   /** The protobuf message (protobuf/schema holds the wire schema); JSON only when absent. */
   readonly protobuf?: string;
+  /** The verbs the resource serves (discovery lists them); all eight when absent. */
+  readonly verbs?: readonly Exclude<Verb, 'discovery'>[];
+  /**
+   * A kind that is never stored (the self reviews, whose REST storage only
+   * implements Create): the answer to a create, computed for the requester.
+   */
+  readonly answer?: (object: KubeObject, requester: Requester) => KubeObject;
 }
 
 export type KindOptions = Partial<

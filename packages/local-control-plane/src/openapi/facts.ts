@@ -17,6 +17,9 @@ const NETWORKING = 'io.k8s.api.networking.v1.';
 const DISCOVERY = 'io.k8s.api.discovery.v1.';
 const COORDINATION = 'io.k8s.api.coordination.v1.';
 const EVENTS = 'io.k8s.api.events.v1.';
+const POLICY = 'io.k8s.api.policy.v1.';
+const RBAC = 'io.k8s.api.rbac.v1.';
+const AUTHZ = 'io.k8s.api.authorization.v1.';
 const APIEXT = 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.';
 
 export interface FieldFact {
@@ -59,6 +62,10 @@ export const COMPONENT_FACTS: Readonly<Record<string, ComponentFacts>> = {
   [`${CORE}Pod`]: { description: 'Pod is a collection of containers that can run on a host.' },
   [`${CORE}Secret`]: { description: 'Secret holds secret data of a certain type.' },
   [`${CORE}Service`]: { description: 'Service is a named abstraction of a software service.' },
+  [`${CORE}ServiceAccount`]: {
+    description:
+      'ServiceAccount binds together: * a name, understood by users, and perhaps by peripheral systems, for an identity * a principal that can be authenticated and authorized * a set of secrets',
+  },
   // core/v1 types
   [`${CORE}ConfigMapKeySelector`]: { atomic: true },
   [`${CORE}LocalObjectReference`]: { atomic: true },
@@ -115,6 +122,46 @@ export const COMPONENT_FACTS: Readonly<Record<string, ComponentFacts>> = {
     required: ['eventTime'],
   },
   [`${EVENTS}EventSeries`]: { required: ['lastObservedTime'] },
+  // policy/v1
+  [`${POLICY}PodDisruptionBudget`]: {
+    description:
+      'PodDisruptionBudget is an object to define the max disruption that can be caused to a collection of pods',
+  },
+  // rbac.authorization.k8s.io/v1
+  [`${RBAC}ClusterRole`]: {
+    description:
+      'ClusterRole is a cluster level, logical grouping of PolicyRules that can be referenced as a unit by a RoleBinding or ClusterRoleBinding.',
+  },
+  [`${RBAC}ClusterRoleBinding`]: {
+    description:
+      'ClusterRoleBinding references a ClusterRole, but not contain it.  It can reference a ClusterRole in the global namespace, and adds who information via Subject.',
+    required: ['roleRef'],
+  },
+  [`${RBAC}PolicyRule`]: { required: ['verbs'] },
+  [`${RBAC}Role`]: {
+    description:
+      'Role is a namespaced, logical grouping of PolicyRules that can be referenced as a unit by a RoleBinding.',
+  },
+  [`${RBAC}RoleBinding`]: {
+    description:
+      'RoleBinding references a role, but does not contain it.  It can reference a Role in the same namespace or a ClusterRole in the global namespace. It adds who information via Subjects and namespace information by which namespace it exists in.  RoleBindings in a given namespace only have effect in that namespace.',
+    required: ['roleRef'],
+  },
+  [`${RBAC}Subject`]: { atomic: true },
+  // authorization.k8s.io/v1
+  [`${AUTHZ}NonResourceRule`]: { required: ['verbs'] },
+  [`${AUTHZ}ResourceRule`]: { required: ['verbs'] },
+  [`${AUTHZ}SelfSubjectAccessReview`]: {
+    description:
+      'SelfSubjectAccessReview checks whether or the current user can perform an action.  Not filling in a spec.namespace means "in all namespaces".  Self is a special case, because users should always be able to check whether they can perform an action',
+    required: ['spec'],
+  },
+  [`${AUTHZ}SelfSubjectRulesReview`]: {
+    description:
+      "SelfSubjectRulesReview enumerates the set of actions the current user can perform within a namespace. The returned list of actions may be incomplete depending on the server's authorization mode, and any errors experienced during the evaluation. SelfSubjectRulesReview should be used by UIs to show/hide actions, or to quickly let an end user reason about their permissions. It should NOT Be used by external systems to drive authorization decisions as this raises confused deputy, cache lifetime/revocation, and correctness concerns. SubjectAccessReview, and LocalAccessReview are the correct way to defer authorization decisions to the API server.",
+    required: ['spec'],
+  },
+  [`${AUTHZ}SubjectRulesReviewStatus`]: { required: ['resourceRules', 'nonResourceRules'] },
   // apiextensions.k8s.io/v1
   [`${APIEXT}CustomResourceDefinition`]: {
     description:

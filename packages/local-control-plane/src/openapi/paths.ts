@@ -4,6 +4,7 @@
 // kind's PATCH operation by its x-kubernetes-group-version-kind and reads its
 // `fieldValidation` parameter and its accepted patch types.
 import { capitalize, groupName, gvk, gvPath, ref, schemaName, tag, type Schema } from './shared.ts';
+import { strategyFor } from '../kinds/index.ts';
 import type { ResourceType } from '../types.ts';
 
 const META_PREFIX = 'io.k8s.apimachinery.pkg.apis.meta.v1.';
@@ -250,6 +251,12 @@ function pathParams(ctx: Context, withName: boolean): Schema[] {
   return out;
 }
 
+/** A kind whose storage only creates (the self reviews): one POST path, no list. */
+export function createOnly(type: ResourceType): boolean {
+  const verbs = strategyFor(type)?.verbs;
+  return verbs !== undefined && verbs.length === 1 && verbs[0] === 'create';
+}
+
 /** Every path of a kind, with its operations. */
 export function kindPaths(type: ResourceType): Record<string, Schema> {
   const prefix = `/${gvPath(type)}`;
@@ -273,17 +280,22 @@ export function kindPaths(type: ResourceType): Record<string, Schema> {
       responses: responses(ctx, { '200': { description: 'OK', schema: ref(ctx.listName) } }),
     });
   const paths: Record<string, Schema> = {};
+  const create = operation(ctx, 'post', 'create a', `create${ctx.kindId}`, {
+    parameters: WRITE_PARAMS,
+    requestBody: { content: content(['*/*'], ref(ctx.name)), required: true },
+    responses: responses(ctx, {
+      '200': { description: 'OK', schema: ref(ctx.name) },
+      '201': { description: 'Created', schema: ref(ctx.name) },
+      '202': { description: 'Accepted', schema: ref(ctx.name) },
+    }),
+  });
+  if (createOnly(type)) {
+    paths[base] = { post: create, parameters: pathParams(ctx, false) };
+    return paths;
+  }
   paths[base] = {
     get: listResponse(`list${ctx.kindId}`),
-    post: operation(ctx, 'post', 'create a', `create${ctx.kindId}`, {
-      parameters: WRITE_PARAMS,
-      requestBody: { content: content(['*/*'], ref(ctx.name)), required: true },
-      responses: responses(ctx, {
-        '200': { description: 'OK', schema: ref(ctx.name) },
-        '201': { description: 'Created', schema: ref(ctx.name) },
-        '202': { description: 'Accepted', schema: ref(ctx.name) },
-      }),
-    }),
+    post: create,
     delete: operation(
       ctx,
       'deletecollection',

@@ -35,11 +35,14 @@ import { CORE_POD } from './schema/core-pod.ts';
 import { CORE_VOLUME } from './schema/core-volume.ts';
 import {
   APPS_V1,
+  AUTHORIZATION_V1,
   AUTOSCALING_V1,
   COORDINATION_V1,
   DISCOVERY_V1,
   EVENTS_V1,
   NETWORKING_V1,
+  POLICY_V1,
+  RBAC_V1,
 } from './schema/groups.ts';
 import { INTSTR, META_V1, RESOURCE, RUNTIME } from './schema/meta.ts';
 import { KINDS } from '../kinds/index.ts';
@@ -59,6 +62,9 @@ for (const text of [
   DISCOVERY_V1,
   EVENTS_V1,
   NETWORKING_V1,
+  POLICY_V1,
+  RBAC_V1,
+  AUTHORIZATION_V1,
   APIEXTENSIONS_V1,
 ]) {
   protobuf.parse(text, root, { keepCase: true });
@@ -169,7 +175,9 @@ for (const kind of KINDS) {
   if (!kind.protobuf) continue;
   const apiVersion = kind.group ? `${kind.group}/${kind.version}` : kind.version;
   kinds.set(`${apiVersion}/${kind.kind}`, lookupMessage(kind.protobuf));
-  kinds.set(`${apiVersion}/${kind.kind}List`, lookupMessage(`${kind.protobuf}List`));
+  // Create-only kinds (the self reviews) have no list.
+  const list = root.lookup(`${kind.protobuf}List`);
+  if (list instanceof protobuf.Type) kinds.set(`${apiVersion}/${kind.kind}List`, list);
 }
 kinds.set('autoscaling/v1/Scale', lookupMessage('k8s.io.api.autoscaling.v1.Scale'));
 kinds.set('v1/Status', lookupMessage(`${META}.Status`));

@@ -1,5 +1,5 @@
 // core/v1 messages of the served objects other than Pod: Namespace, ConfigMap,
-// Secret, Service, Event (and their lists).
+// Secret, Service, ServiceAccount, Event (and their lists).
 //
 // Transcribed from the published generated.proto files of k8s.io/api and
 // k8s.io/apimachinery as of Kubernetes v1.34 (kubectl here is v1.32; v1.33 and
@@ -121,6 +121,16 @@ message Service {
 message ServiceList {
   optional .k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta metadata = 1;
   repeated Service items = 2;
+}
+message ServiceAccount {
+  optional .k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta metadata = 1;
+  repeated ObjectReference secrets = 2;
+  repeated LocalObjectReference imagePullSecrets = 3;
+  optional bool automountServiceAccountToken = 4 [(pointer) = true];
+}
+message ServiceAccountList {
+  optional .k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta metadata = 1;
+  repeated ServiceAccount items = 2;
 }
 message ServicePort {
   optional string name = 1;

@@ -1,6 +1,8 @@
 // apps/v1 (Deployment), autoscaling/v1 (Scale), coordination/v1 (Lease),
 // discovery/v1 (EndpointSlice), events/v1 (Event), networking/v1 (Ingress,
-// IngressClass).
+// IngressClass), policy/v1 (PodDisruptionBudget), rbac/v1 (Role, ClusterRole,
+// RoleBinding, ClusterRoleBinding) and authorization/v1
+// (SelfSubjectAccessReview, SelfSubjectRulesReview).
 //
 // Transcribed from the published generated.proto files of k8s.io/api and
 // k8s.io/apimachinery as of Kubernetes v1.34 (kubectl here is v1.32; the fields
@@ -263,5 +265,172 @@ message IngressTLS {
 message ServiceBackendPort {
   optional string name = 1;
   optional int32 number = 2;
+}
+`;
+
+export const POLICY_V1 = `
+syntax = "proto2";
+package k8s.io.api.policy.v1;
+
+message PodDisruptionBudget {
+  optional .k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta metadata = 1;
+  optional PodDisruptionBudgetSpec spec = 2;
+  optional PodDisruptionBudgetStatus status = 3;
+}
+message PodDisruptionBudgetList {
+  optional .k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta metadata = 1;
+  repeated PodDisruptionBudget items = 2;
+}
+message PodDisruptionBudgetSpec {
+  optional .k8s.io.apimachinery.pkg.util.intstr.IntOrString minAvailable = 1;
+  optional .k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector selector = 2;
+  optional .k8s.io.apimachinery.pkg.util.intstr.IntOrString maxUnavailable = 3;
+  optional string unhealthyPodEvictionPolicy = 4 [(pointer) = true];
+}
+message PodDisruptionBudgetStatus {
+  optional int64 observedGeneration = 1;
+  map<string, .k8s.io.apimachinery.pkg.apis.meta.v1.Time> disruptedPods = 2;
+  optional int32 disruptionsAllowed = 3 [(no_omitempty) = true];
+  optional int32 currentHealthy = 4 [(no_omitempty) = true];
+  optional int32 desiredHealthy = 5 [(no_omitempty) = true];
+  optional int32 expectedPods = 6 [(no_omitempty) = true];
+  repeated .k8s.io.apimachinery.pkg.apis.meta.v1.Condition conditions = 7;
+}
+`;
+
+export const RBAC_V1 = `
+syntax = "proto2";
+package k8s.io.api.rbac.v1;
+
+message AggregationRule {
+  repeated .k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector clusterRoleSelectors = 1;
+}
+message ClusterRole {
+  optional .k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta metadata = 1;
+  repeated PolicyRule rules = 2;
+  optional AggregationRule aggregationRule = 3;
+}
+message ClusterRoleBinding {
+  optional .k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta metadata = 1;
+  repeated Subject subjects = 2;
+  optional RoleRef roleRef = 3;
+}
+message ClusterRoleBindingList {
+  optional .k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta metadata = 1;
+  repeated ClusterRoleBinding items = 2;
+}
+message ClusterRoleList {
+  optional .k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta metadata = 1;
+  repeated ClusterRole items = 2;
+}
+message PolicyRule {
+  repeated string verbs = 1;
+  repeated string apiGroups = 2;
+  repeated string resources = 3;
+  repeated string resourceNames = 4;
+  repeated string nonResourceURLs = 5;
+}
+message Role {
+  optional .k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta metadata = 1;
+  repeated PolicyRule rules = 2;
+}
+message RoleBinding {
+  optional .k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta metadata = 1;
+  repeated Subject subjects = 2;
+  optional RoleRef roleRef = 3;
+}
+message RoleBindingList {
+  optional .k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta metadata = 1;
+  repeated RoleBinding items = 2;
+}
+message RoleList {
+  optional .k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta metadata = 1;
+  repeated Role items = 2;
+}
+message RoleRef {
+  optional string apiGroup = 1 [(no_omitempty) = true];
+  optional string kind = 2 [(no_omitempty) = true];
+  optional string name = 3 [(no_omitempty) = true];
+}
+message Subject {
+  optional string kind = 1 [(no_omitempty) = true];
+  optional string apiGroup = 2;
+  optional string name = 3 [(no_omitempty) = true];
+  optional string namespace = 4;
+}
+`;
+
+// Only the self-review kinds kubectl auth can-i uses (the SubjectAccessReview
+// kinds, their ExtraValue and LocalSubjectAccessReview are not served).
+export const AUTHORIZATION_V1 = `
+syntax = "proto2";
+package k8s.io.api.authorization.v1;
+
+message FieldSelectorAttributes {
+  optional string rawSelector = 1;
+  repeated FieldSelectorRequirement requirements = 2;
+}
+message FieldSelectorRequirement {
+  optional string key = 1 [(no_omitempty) = true];
+  optional string operator = 2 [(no_omitempty) = true];
+  repeated string values = 3;
+}
+message LabelSelectorAttributes {
+  optional string rawSelector = 1;
+  repeated .k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement requirements = 2;
+}
+message NonResourceAttributes {
+  optional string path = 1;
+  optional string verb = 2;
+}
+message NonResourceRule {
+  repeated string verbs = 1;
+  repeated string nonResourceURLs = 2;
+}
+message ResourceAttributes {
+  optional string namespace = 1;
+  optional string verb = 2;
+  optional string group = 3;
+  optional string version = 4;
+  optional string resource = 5;
+  optional string subresource = 6;
+  optional string name = 7;
+  optional FieldSelectorAttributes fieldSelector = 8;
+  optional LabelSelectorAttributes labelSelector = 9;
+}
+message ResourceRule {
+  repeated string verbs = 1;
+  repeated string apiGroups = 2;
+  repeated string resources = 3;
+  repeated string resourceNames = 4;
+}
+message SelfSubjectAccessReview {
+  optional .k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta metadata = 1;
+  optional SelfSubjectAccessReviewSpec spec = 2;
+  optional SubjectAccessReviewStatus status = 3;
+}
+message SelfSubjectAccessReviewSpec {
+  optional ResourceAttributes resourceAttributes = 1;
+  optional NonResourceAttributes nonResourceAttributes = 2;
+}
+message SelfSubjectRulesReview {
+  optional .k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta metadata = 1;
+  optional SelfSubjectRulesReviewSpec spec = 2;
+  optional SubjectRulesReviewStatus status = 3;
+}
+message SelfSubjectRulesReviewSpec {
+  optional string namespace = 1;
+}
+message SubjectAccessReviewStatus {
+  optional bool allowed = 1 [(no_omitempty) = true];
+  optional bool denied = 4;
+  optional string reason = 2;
+  optional string evaluationError = 3;
+}
+message SubjectRulesReviewStatus {
+  repeated ResourceRule resourceRules = 1;
+  repeated NonResourceRule nonResourceRules = 2;
+  optional bool incomplete = 3 [(no_omitempty) = true];
+  optional string evaluationError = 4;
 }
 `;
