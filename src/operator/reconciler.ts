@@ -38,7 +38,7 @@ import {
 import type { Observed, Readiness } from './readiness.ts';
 import { RouteIndex } from './route-index.ts';
 import { routeConflictMessage } from './routes.ts';
-import { computeStatus } from './status.ts';
+import { boundedMessage, computeStatus } from './status.ts';
 import type { Outcome, Surfaces } from './status.ts';
 import type { ServerMetrics } from './metrics.ts';
 import { canonicalURL } from '../api/v1alpha1/effective.ts';
@@ -54,6 +54,13 @@ export interface ReconcilerDeps {
 }
 
 type StoredServer = KubeObject & { spec?: unknown; status?: MCPServerStatus };
+
+/**
+ * After a status write lost to a newer version of the object: look again
+ * shortly, once the cache has the newer one, rather than at once with the same
+ * stale copy (each immediate retry would be another 409).
+ */
+const CONFLICT_RETRY = { requeueAfterMs: 500 };
 
 /** An object an Event relates to. */
 interface Related {
@@ -120,7 +127,8 @@ export class MCPServerReconciler implements Reconciler {
     });
     if (!validation.valid) {
       const message = `invalid spec: ${formatViolations(validation.violations)}`;
-      await this.#fail(server, { kind: 'failed', reason: 'InvalidSpec', message }, 'Validate');
+      const failed = { kind: 'failed', reason: 'InvalidSpec', message } as const;
+      if ((await this.#fail(server, failed, 'Validate')) === 'conflict') return CONFLICT_RETRY;
       return {}; // not retried: the next change to the object brings it back
     }
     const valid = validation.server;
@@ -128,11 +136,13 @@ export class MCPServerReconciler implements Reconciler {
     if (!built.ok) {
       const message = `invalid spec: ${built.path}: ${built.message}`;
       const gateway: Readiness = { ready: false, reason: built.reason, message: built.message };
-      await this.#fail(
-        server,
-        { kind: 'failed', reason: 'InvalidSpec', message, surfaces: { gateway } },
-        'Validate',
-      );
+      const failed = {
+        kind: 'failed',
+        reason: 'InvalidSpec',
+        message,
+        surfaces: { gateway },
+      } as const;
+      if ((await this.#fail(server, failed, 'Validate')) === 'conflict') return CONFLICT_RETRY;
       return {};
     }
     const desired = built.desired;
@@ -204,7 +214,7 @@ export class MCPServerReconciler implements Reconciler {
       path: desired.route.path,
     };
     const status = await this.#writeStatus(server, outcome, context.log);
-    if (status === 'conflict') return { requeueAfterMs: 500 };
+    if (status === 'conflict') return CONFLICT_RETRY;
     return status.phase === 'Ready' ? {} : { requeueAfterMs: NOT_READY_REQUEUE_MS };
   }
 
@@ -336,24 +346,32 @@ export class MCPServerReconciler implements Reconciler {
       throw err;
     }
     const ingress: Readiness = { ready: false, reason: 'RouteConflict', message };
-    await this.#fail(
-      server,
-      {
-        kind: 'failed',
-        reason: 'RouteConflict',
-        message,
-        surfaces: { ingress },
-        image: desired.image,
-      },
-      'Reconcile',
-    );
+    const failed = {
+      kind: 'failed',
+      reason: 'RouteConflict',
+      message,
+      surfaces: { ingress },
+      image: desired.image,
+    } as const;
+    if ((await this.#fail(server, failed, 'Reconcile')) === 'conflict') return CONFLICT_RETRY;
     return {}; // the holder's deletion or route change re-queues this server
   }
 
-  /** Writes an Error status, with a Warning Event when the failure is new. */
-  async #fail(server: StoredServer, outcome: Extract<Outcome, { kind: 'failed' }>, action: string) {
+  /**
+   * Writes an Error status, with a Warning Event when the failure is new;
+   * 'conflict' when the object changed meanwhile (the caller retries).
+   */
+  async #fail(
+    server: StoredServer,
+    outcome: Extract<Outcome, { kind: 'failed' }>,
+    action: string,
+  ): Promise<'conflict' | undefined> {
     const previous = server.status?.conditions?.find((c) => c.type === 'Ready');
-    if (previous?.reason !== outcome.reason || previous.message !== outcome.message) {
+    // Compared as the status holds it (cut to the CRD's bound), so no Event repeats for it.
+    if (
+      previous?.reason !== outcome.reason ||
+      previous.message !== boundedMessage(outcome.message)
+    ) {
       void this.#deps.events.record(server, {
         type: 'Warning',
         reason: outcome.reason,
@@ -362,12 +380,7 @@ export class MCPServerReconciler implements Reconciler {
       });
     }
     const written = await this.#writeStatus(server, outcome);
-    if (written === 'conflict')
-      throw new ConflictError({
-        code: 409,
-        reason: 'Conflict',
-        message: 'status changed meanwhile',
-      });
+    return written === 'conflict' ? 'conflict' : undefined;
   }
 
   /** One status write, only when the status changed; 'conflict' when the object moved on meanwhile. */

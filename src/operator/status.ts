@@ -2,6 +2,7 @@
 // (cert-manager's habit): phase, message, the readiness booleans, url, image,
 // observedGeneration and the conditions, Ready first. Never reports success
 // before every required surface was observed ready.
+import { LIMITS } from '../api/v1alpha1/defaults.ts';
 import type { Condition, MCPServerStatus, Phase } from '../api/v1alpha1/schema.ts';
 import { mergeConditions } from './conditions.ts';
 import type { ConditionInput } from './conditions.ts';
@@ -42,8 +43,26 @@ const SURFACE_CONDITIONS = [
   ['gateway', 'GatewayReady', 'gatewayReady'],
 ] as const;
 
+/**
+ * A message cut to what the CRD lets status.message and a condition's message
+ * hold (maxLength counts characters, code points as kube counts them), with
+ * '…' at the cut: a violation path with a 1 MiB map key in it must not make
+ * the status write itself fail.
+ */
+export function boundedMessage(message: string): string {
+  if (message.length <= LIMITS.message) return message; // UTF-16 units ≥ code points
+  const chars = [...message];
+  if (chars.length <= LIMITS.message) return message;
+  return `${chars.slice(0, LIMITS.message - 1).join('')}…`;
+}
+
 function condition(type: string, r: Readiness): ConditionInput {
-  return { type, status: r.ready ? 'True' : 'False', reason: r.reason, message: r.message };
+  return {
+    type,
+    status: r.ready ? 'True' : 'False',
+    reason: r.reason,
+    message: boundedMessage(r.message),
+  };
 }
 
 function observedStatus(
@@ -67,7 +86,7 @@ function observedStatus(
     };
   }
   // Readiness messages are clauses without a final period: keep them apart.
-  const message = notReady.map(({ r }) => r.message).join('; ');
+  const message = boundedMessage(notReady.map(({ r }) => r.message).join('; '));
   const phase: Phase = notReady.length === required.length ? 'Pending' : 'PartiallyReady';
   const reason = surfaces.deployment.reason === 'ScaledToZero' ? 'ScaledToZero' : 'NotReady';
   return { phase, message, ready: { type: 'Ready', status: 'False', reason, message } };
@@ -86,7 +105,7 @@ export function computeStatus(
   if (outcome.kind === 'observed') {
     head = observedStatus(outcome);
   } else {
-    const message = outcome.message;
+    const message = boundedMessage(outcome.message);
     head = {
       phase: 'Error',
       message,

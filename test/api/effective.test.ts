@@ -193,4 +193,20 @@ describe('defaults', () => {
     assert.equal(spec.ingressClass, 'traefik');
     assert.equal(spec.tools?.[0]?.requiredTrust, 'low');
   });
+  it('leaves a stored tools value that is not a list of objects as it is (found by fuzzing)', () => {
+    // An older CRD let `tools: 0` through; `spec.tools?.map is not a function` failed every reconcile.
+    for (const tools of [0, 'x', {}, null]) {
+      const spec = withStaticDefaults({ image: 'x', tools } as unknown as MCPServerSpecInput);
+      assert.deepEqual(spec.tools, tools);
+    }
+    const spec = withStaticDefaults({
+      image: 'x',
+      tools: ['x', null, { name: 't', sideEffect: 'read' }],
+    } as unknown as MCPServerSpecInput);
+    assert.deepEqual(spec.tools, [
+      'x',
+      null,
+      { name: 't', sideEffect: 'read', requiredTrust: 'low' },
+    ]);
+  });
 });

@@ -54,6 +54,10 @@ const SAMPLES: Record<keyof typeof RULES, Samples[]> = {
       valid: [server({ ingressHost: 'mcp.example.com' }), server({ ingressHost: '*.example.com' })],
       invalid: [server({ ingressHost: 'MCP.example.com' }), server({ ingressHost: 'a..b' })],
     },
+    {
+      valid: [server({ ingressHost: '10.0.0.1.nip.io' }), server({ ingressHost: '1.2.3' })],
+      invalid: [server({ ingressHost: '10.0.0.1' }), server({ ingressHost: '010.0.0.1' })],
+    },
   ],
   ingressClass: [
     {
@@ -111,6 +115,44 @@ const SAMPLES: Record<keyof typeof RULES, Samples[]> = {
       invalid: [
         server({ resources: { requests: { cpu: 'lots' } } }),
         server({ gateway: { resources: { limits: { memory: '1 Gi' } } } }),
+        // fuzzing: an exponent past three digits (1e999999999999 crashed the limit comparison)
+        server({ resources: { limits: { cpu: '1e999999999999' } } }),
+      ],
+    },
+    {
+      valid: [server({ resources: { requests: { cpu: '+100m', memory: '0' } } })],
+      invalid: [
+        server({ resources: { requests: { cpu: '-1' } } }),
+        server({ gateway: { resources: { limits: { memory: '-64Mi' } } } }),
+      ],
+    },
+  ],
+  annotationKeys: [
+    {
+      valid: [
+        server({
+          ingressAnnotations: {
+            'Example.COM/Some_Key.1': 'x',
+            plain: 'y',
+            [`${'p'.repeat(253)}/${'n'.repeat(63)}`]: 'z',
+          },
+        }),
+      ],
+      invalid: [
+        server({ ingressAnnotations: { '': 'x' } }),
+        server({ ingressAnnotations: { 'has space': 'x' } }),
+        server({ ingressAnnotations: { 'a/b/c': 'x' } }),
+        server({ ingressAnnotations: { [`${'p'.repeat(254)}/x`]: 'x' } }),
+        server({ ingressAnnotations: { ['n'.repeat(64)]: 'x' } }),
+      ],
+    },
+  ],
+  labelKeys: [
+    {
+      valid: [server({ tools: [{ ...tools('a')[0], labels: { ['k'.repeat(317)]: 'v' } }] })],
+      invalid: [
+        server({ tools: [{ ...tools('a')[0], labels: { ['k'.repeat(318)]: 'v' } }] }),
+        server({ prompts: [{ name: 'p', labels: { ['k'.repeat(318)]: 'v' } }] }),
       ],
     },
   ],
@@ -162,6 +204,14 @@ const SAMPLES: Record<keyof typeof RULES, Samples[]> = {
         server({ port: 8091, gateway: { enabled: false } }),
       ],
       invalid: [server({ port: 9000, gateway: { port: 9000 } })],
+    },
+    {
+      valid: [
+        server({ servicePort: 9103 }),
+        server({ servicePort: 9103, gateway: { enabled: false } }),
+        server({ servicePort: 9104, gateway: {} }),
+      ],
+      invalid: [server({ servicePort: 9103, gateway: {} })],
     },
   ],
 };

@@ -58,10 +58,22 @@ describe('valid MCPServers', () => {
     ],
     ['blank pull secrets (skipped)', { imagePullSecrets: ['', 'regcred'] }],
     ['an https upstream with a path', { gateway: { upstreamURL: 'https://127.0.0.1:8443/base' } }],
+    // Found by fuzzing (test/fuzz): the API server drops a null it neither allows nor defaults.
+    [
+      'nulls the API server drops (imageTag: with no value, a null map, a null default)',
+      { imageTag: null, replicas: null, tools: [{ name: 't', sideEffect: 'read', labels: null }] },
+    ],
+    ['servicePort 9103 without a sidecar', { servicePort: 9103 }],
   ];
   for (const [name, spec, options] of valid) {
     it(`accepts ${name}`, () => assert.deepEqual(violations(server(spec), options), []));
   }
+
+  it('fills a static default for a null, as the API server does', () => {
+    const result = validateMCPServer(server({ replicas: null }));
+    assert.ok(result.valid);
+    assert.equal(result.server.spec.replicas, 1);
+  });
 
   it('fills the static defaults', () => {
     const result = validateMCPServer(server({ tools: [{ name: 't', sideEffect: 'read' }] }));
@@ -521,6 +533,109 @@ describe('invalid MCPServers', () => {
       { ...server(), apiVersion: 'mcpruntime.org/v1' },
       [{ path: 'apiVersion', message: 'must be "mcpruntime.org/v1alpha1"' }],
     ],
+    // Found by fuzzing (test/fuzz/spec.test.ts), each with its shrunk counterexample.
+    [
+      'a quantity with a huge exponent (threw: Maximum BigInt size exceeded)',
+      server({ resources: { requests: { cpu: '1e999999999999' } } }),
+      [
+        {
+          path: 'spec.resources.requests.cpu',
+          message: 'must be a Kubernetes quantity such as 500m, 2, 64Mi or 1Gi',
+        },
+      ],
+    ],
+    [
+      'a quantity whose exponent takes seconds to compare (1e99999999)',
+      server({ resources: { limits: { memory: '1e99999999' } } }),
+      [
+        {
+          path: 'spec.resources.limits.memory',
+          message: 'must be a Kubernetes quantity such as 500m, 2, 64Mi or 1Gi',
+        },
+      ],
+    ],
+    [
+      'a negative request (the Deployment would be refused)',
+      server({ resources: { requests: { cpu: '-1' } } }),
+      [{ path: 'spec.resources.requests.cpu', message: 'must not be negative' }],
+    ],
+    [
+      'an annotation key the Ingress would be refused for',
+      server({ ingressAnnotations: { '': 'x' } }),
+      [
+        {
+          path: 'spec.ingressAnnotations',
+          message:
+            "ingressAnnotations keys must be annotation keys such as example.com/name: an optional DNS subdomain and '/', then at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit",
+        },
+      ],
+    ],
+    [
+      "annotations past the API server's 256 KiB",
+      server({
+        ingressAnnotations: Object.fromEntries(
+          Array.from({ length: 64 }, (_, i) => [`example.com/k${i}`, 'é'.repeat(4096)]),
+        ),
+      }),
+      [
+        {
+          path: 'spec.ingressAnnotations',
+          message:
+            "keys and values total 525238 bytes; at most 261120 fit on the Ingress (the API server's 256 KiB for annotations, less the ingress class's)",
+        },
+      ],
+    ],
+    [
+      'a label key over 317 characters (the CRD cannot bound map keys)',
+      server({ prompts: [{ name: 'p', labels: { ['k'.repeat(318)]: 'v' } }] }),
+      [{ path: 'spec.prompts[0].labels', message: 'label keys must be at most 317 characters' }],
+    ],
+    [
+      'an IP address as the host (the Ingress would be refused)',
+      server({ ingressHost: '10.0.0.1' }),
+      [{ path: 'spec.ingressHost', message: 'ingressHost must be a DNS name, not an IP address' }],
+    ],
+    [
+      "the sidecar's metrics port as the service port (the Service would be refused)",
+      server({ servicePort: 9103, gateway: {} }),
+      [
+        {
+          path: 'spec',
+          message:
+            'servicePort must not be 9103: with the gateway sidecar the Service exposes its metrics on that port',
+        },
+      ],
+    ],
+    [
+      'the metrics port as the service port with the default sidecar',
+      server({ servicePort: 9103 }),
+      [
+        {
+          path: 'spec.servicePort',
+          message:
+            "servicePort 9103 is the gateway sidecar's metrics port on the Service; choose another servicePort",
+        },
+      ],
+      { gatewayProxyImage: 'ghcr.io/mcp/gateway:1' },
+    ],
+    [
+      'YAML .inf as a number',
+      server({ replicas: Number.POSITIVE_INFINITY }),
+      [{ path: 'spec.replicas', message: 'must be a number, not Infinity' }],
+    ],
+    [
+      'a list and a map of the wrong type',
+      server({ tools: 'x', ingressAnnotations: ['x'] }),
+      [
+        { path: 'spec.ingressAnnotations', message: 'must be an object, not a list' },
+        { path: 'spec.tools', message: 'must be a list, not a string' },
+      ],
+    ],
+    [
+      'a tool that is a string (no rule evaluation error beside it)',
+      server({ tools: ['x'] }),
+      [{ path: 'spec.tools[0]', message: 'must be an object, not a string' }],
+    ],
   ];
   for (const [name, input, expected, options] of cases) {
     it(`rejects ${name}`, () => assert.deepEqual(violations(input, options), expected));
@@ -614,6 +729,20 @@ describe('unknown fields', () => {
         },
       },
       ['status.conditions[0].severity'],
+    ],
+    [
+      // Found by fuzzing: looked up through Object.prototype, `constructor` was taken for a field.
+      "named like JavaScript's own properties",
+      {
+        ...server({
+          tools: [{ name: 'a', sideEffect: 'read', constructor: 1 }],
+          toString: { x: 1 },
+        }),
+        spec: JSON.parse(
+          '{"image":"a","__proto__":{"":0},"constructor":1,"toString":{"x":1},"tools":[{"name":"a","sideEffect":"read","constructor":1}]}',
+        ) as Record<string, unknown>,
+      },
+      ['spec.__proto__', 'spec.constructor', 'spec.toString', 'spec.tools[0].constructor'],
     ],
     [
       'several at once, metadata first',

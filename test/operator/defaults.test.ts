@@ -101,6 +101,32 @@ describe('missingStaticDefaults', () => {
     });
   }
 
+  it('persists nothing into a tools value that is not a list of objects (found by fuzzing)', () => {
+    // Counterexample: spec.tools 0 threw `spec.tools?.map is not a function` on every reconcile.
+    assert.deepEqual(
+      missingStaticDefaults({
+        image: 'x',
+        replicas: 1,
+        port: 1,
+        servicePort: 1,
+        ingressClass: 'c',
+        tools: 0,
+      }),
+      {},
+    );
+    assert.deepEqual(
+      missingStaticDefaults({
+        image: 'x',
+        replicas: 1,
+        port: 1,
+        servicePort: 1,
+        ingressClass: 'c',
+        tools: ['x', { name: 't' }],
+      }),
+      { tools: ['x', { name: 't', requiredTrust: DEFAULTS.requiredTrust }] },
+    );
+  });
+
   it('takes its values from DEFAULTS', () => {
     assert.deepEqual(missingStaticDefaults({ image: 'x', tools: [{ name: 't' }] }), {
       replicas: DEFAULTS.replicas,

@@ -10,7 +10,7 @@ import {
   serviceReadiness,
 } from '../../src/operator/readiness.ts';
 import type { Observed, Readiness } from '../../src/operator/readiness.ts';
-import { computeStatus } from '../../src/operator/status.ts';
+import { boundedMessage, computeStatus } from '../../src/operator/status.ts';
 import type { Outcome, Surfaces } from '../../src/operator/status.ts';
 
 // ---------------------------------------------------------------------------
@@ -953,4 +953,30 @@ describe('computeStatus url and image', () => {
       assert.equal('image' in status, c.image !== undefined);
     });
   }
+});
+
+describe("status messages within the CRD's bound", () => {
+  // Found by fuzzing (test/fuzz/api-malformed.test.ts): a violation path holds a map key
+  // as written, so a 1 MiB key made a 1 MiB message the status write was refused for.
+  it('cuts a failure message to 32768 characters, code points as kube counts them', () => {
+    const message = `invalid spec: spec.ingressAnnotations.${'ü'.repeat(40_000)}: must be a string, not a number`;
+    const status = computeStatus(
+      undefined,
+      { kind: 'failed', reason: 'InvalidSpec', message },
+      1,
+      T1,
+    );
+    assert.equal([...status.message!].length, 32768);
+    assert.ok(status.message!.startsWith('invalid spec: spec.ingressAnnotations.üüü'));
+    assert.ok(status.message!.endsWith('…'));
+    assert.equal(status.conditions?.[0]?.message, status.message);
+    assert.equal(MCPServerStatusSchema.safeParse(status).success, true);
+  });
+
+  it('leaves a message within the bound alone, and counts code points, not UTF-16 units', () => {
+    assert.equal(boundedMessage('short'), 'short');
+    const emoji = '😀'.repeat(32768); // 65536 UTF-16 units, 32768 characters
+    assert.equal(boundedMessage(emoji), emoji);
+    assert.equal([...boundedMessage(`${emoji}x`)].length, 32768);
+  });
 });

@@ -54,6 +54,11 @@ export const LIMITS = {
   url: 2048,
   message: 32768,
   conditions: 16,
+  /**
+   * Bytes of ingressAnnotations' keys and values together: kube-apiserver's
+   * 256 KiB for an object's annotations, less 1 KiB for the ingress class's.
+   */
+  ingressAnnotationBytes: 256 * 1024 - 1024,
 } as const;
 
 /** Field manager of every write the operator makes, and the Events' reporting controller. */

@@ -2,6 +2,7 @@
 // derived from the name and the operator's configuration. Pure; nothing here
 // is ever written back into the stored spec.
 import { posix } from 'node:path';
+import { isObject } from '@mcp-operator/kube-core/json';
 import { DEFAULTS } from './defaults.ts';
 import type { MCPServerSpec, MCPServerSpecInput, Resources } from './schema.ts';
 
@@ -43,10 +44,14 @@ export function withStaticDefaults(spec: MCPServerSpecInput): MCPServerSpec {
     port: spec.port ?? DEFAULTS.port,
     servicePort: spec.servicePort ?? DEFAULTS.servicePort,
     ingressClass: spec.ingressClass ?? DEFAULTS.ingressClass,
-    tools: spec.tools?.map((tool) => ({
-      ...tool,
-      requiredTrust: tool.requiredTrust ?? DEFAULTS.requiredTrust,
-    })),
+    // A stored spec may be anything an older CRD let through: only a list's objects get the default.
+    tools: Array.isArray(spec.tools)
+      ? spec.tools.map((tool) =>
+          isObject(tool)
+            ? { ...tool, requiredTrust: tool.requiredTrust ?? DEFAULTS.requiredTrust }
+            : tool,
+        )
+      : spec.tools,
   };
 }
 

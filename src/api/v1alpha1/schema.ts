@@ -30,10 +30,10 @@ const int32 = () => z.int32();
 const port = () => int32().min(1).max(65535);
 const boundedString = (max: number) => z.string().max(max);
 
-/** A string→string map with a bound on its size (CEL cost and etcd size). */
-function stringMap(keyMax: number, valueMax: number, maxProperties: number) {
+/** A string→string map with a bound on its size (CEL cost and etcd size); its keys are bounded by a rule. */
+function stringMap(valueMax: number, maxProperties: number) {
   return z
-    .record(boundedString(keyMax), boundedString(valueMax))
+    .record(z.string(), boundedString(valueMax))
     .refine((map) => Object.keys(map).length <= maxProperties, {
       message: `must have at most ${maxProperties} entries`,
     });
@@ -119,7 +119,8 @@ export const GatewaySchema = z.object({
 
 const level = (what: string) => z.enum(['low', 'medium', 'high']).meta({ description: what });
 const labels = () =>
-  describe(stringMap(LIMITS.annotationKey, LIMITS.shortString, LIMITS.map), 'Free-form labels.', {
+  describe(stringMap(LIMITS.shortString, LIMITS.map), 'Free-form labels.', {
+    rules: [RULES.labelKeys],
     maxProperties: LIMITS.map,
   });
 const itemName = (what: string) =>
@@ -199,9 +200,9 @@ export const MCPServerSpecSchema = describe(
       rules: RULES.ingressClass,
     }).default(DEFAULTS.ingressClass),
     ingressAnnotations: describe(
-      stringMap(LIMITS.annotationKey, LIMITS.annotationValue, LIMITS.map),
+      stringMap(LIMITS.annotationValue, LIMITS.map),
       "Annotations for the Ingress, merged over the class's defaults (these win).",
-      { rules: [RULES.snippetAnnotations], maxProperties: LIMITS.map },
+      { rules: [RULES.annotationKeys, RULES.snippetAnnotations], maxProperties: LIMITS.map },
     ).optional(),
     resources: ResourcesSchema.optional(),
     envVars: describe(

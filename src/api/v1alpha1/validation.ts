@@ -6,9 +6,10 @@ import { evaluateValidationRules } from '@mcp-operator/kube-core/cel';
 import { asObject, isObject } from '@mcp-operator/kube-core/json';
 import { mapValueSchema, type StructuralSchema } from '@mcp-operator/kube-core/structural';
 import { mcpServerOpenAPISchema } from './crd.ts';
-import { DEFAULTS } from './defaults.ts';
+import { DEFAULTS, GATEWAY_METRICS_PORT, LIMITS } from './defaults.ts';
 import { effectiveResources, gatewayEnabled, gatewayPort } from './effective.ts';
 import { compareQuantities, parseQuantity } from './quantity.ts';
+import { QUANTITY_PATTERN } from './rules.ts';
 import { MCPServerSchema } from './schema.ts';
 import type { MCPServer, MCPServerSpecInput } from './schema.ts';
 import {
@@ -52,12 +53,21 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 function describeType(value: unknown): string {
   if (value === null) return 'null';
+  // YAML's .nan and .inf: "must be a number, not a number" would say nothing.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
   return `a ${typeof value}`;
 }
 
 const UNIT: Record<string, string> = { string: ' characters', array: ' items', set: ' items' };
+/** zod's type names in the words describeType uses for the value found. */
+const EXPECTED: Record<string, string> = {
+  int: 'an integer',
+  array: 'a list',
+  object: 'an object',
+  record: 'an object',
+};
 
 /** Turns a zod issue into a message that says what to change. */
 function issueMessage(issue: z.core.$ZodIssue, input: unknown): string {
@@ -70,7 +80,7 @@ function issueMessage(issue: z.core.$ZodIssue, input: unknown): string {
   }
   switch (issue.code) {
     case 'invalid_type': {
-      const expected = issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`;
+      const expected = EXPECTED[issue.expected] ?? `a ${issue.expected}`;
       return `must be ${expected}, not ${describeType(actual)}`;
     }
     case 'too_small':
@@ -91,6 +101,17 @@ function spec(input: unknown): MCPServerSpecInput | undefined {
   return asObject(asObject(input)?.spec) as MCPServerSpecInput | undefined;
 }
 
+const QUANTITY = new RegExp(QUANTITY_PATTERN);
+
+/**
+ * A quantity the CRD's rule accepts, parsed; undefined for anything else (the
+ * rule reports it), so no text reaches the parser that it would choke on
+ * (`1e999999999999` is past BigInt's range).
+ */
+function quantity(text: unknown): ReturnType<typeof parseQuantity> {
+  return typeof text === 'string' && QUANTITY.test(text) ? parseQuantity(text) : undefined;
+}
+
 /** Checks the API server cannot make (before Kubernetes 1.29 CEL has no quantities). */
 function operatorChecks(s: MCPServerSpecInput, options: ValidationOptions): FieldViolation[] {
   const violations: FieldViolation[] = [];
@@ -104,14 +125,29 @@ function operatorChecks(s: MCPServerSpecInput, options: ValidationOptions): Fiel
     if (resources !== undefined && (typeof resources !== 'object' || resources === null)) continue;
     const effective = effectiveResources(resources);
     for (const name of ['cpu', 'memory'] as const) {
-      const request = parseQuantity(effective.requests[name]);
-      const limit = parseQuantity(effective.limits[name]);
+      const request = quantity(effective.requests[name]);
+      const limit = quantity(effective.limits[name]);
       if (request && limit && compareQuantities(request, limit) > 0) {
         violations.push({
           path: `${path}.requests.${name}`,
           message: `${name} request ${effective.requests[name]} exceeds its limit ${effective.limits[name]}; lower the request or raise limits.${name}`,
         });
       }
+    }
+  }
+  // The Ingress carries them: kube-apiserver counts bytes, which no CRD rule can.
+  if (isObject(s.ingressAnnotations)) {
+    const utf8 = new TextEncoder();
+    let bytes = 0;
+    for (const [key, value] of Object.entries(s.ingressAnnotations)) {
+      bytes +=
+        utf8.encode(key).length + (typeof value === 'string' ? utf8.encode(value).length : 0);
+    }
+    if (bytes > LIMITS.ingressAnnotationBytes) {
+      violations.push({
+        path: 'spec.ingressAnnotations',
+        message: `keys and values total ${bytes} bytes; at most ${LIMITS.ingressAnnotationBytes} fit on the Ingress (the API server's 256 KiB for annotations, less the ingress class's)`,
+      });
     }
   }
   // With no gateway block the operator's default image can still turn the sidecar on.
@@ -121,6 +157,12 @@ function operatorChecks(s: MCPServerSpecInput, options: ValidationOptions): Fiel
       violations.push({
         path: 'spec.port',
         message: `port ${port} is the gateway sidecar's default port; choose another port or set gateway.port`,
+      });
+    }
+    if (s.servicePort === GATEWAY_METRICS_PORT) {
+      violations.push({
+        path: 'spec.servicePort',
+        message: `servicePort ${GATEWAY_METRICS_PORT} is the gateway sidecar's metrics port on the Service; choose another servicePort`,
       });
     }
   }
@@ -170,13 +212,43 @@ export function unknownFieldPaths(input: unknown, schema: StructuralSchema): str
     for (const key of Object.keys(value)) {
       // apiVersion, kind and metadata of the resource are never pruned.
       if (root && (key === 'apiVersion' || key === 'kind' || key === 'metadata')) continue;
-      const child = s?.properties?.[key] ?? mapValues;
+      // Own properties only: a key such as `constructor` or `__proto__` is a field like any other.
+      const known =
+        s?.properties && Object.hasOwn(s.properties, key) ? s.properties[key] : undefined;
+      const child = known ?? mapValues;
       if (child) walk(value[key], child, join(path, key), false);
       else if (s?.additionalProperties === undefined && !preserve) pruned.push(join(path, key));
     }
   };
   walk(input, schema, '', true);
   return [...metadata.sort(), ...pruned.sort()];
+}
+
+/**
+ * The value with every null of a field that is not nullable left out, as
+ * kube-apiserver's custom resource decoder drops them before defaulting and
+ * validation (PruneNonNullableNullsWithoutDefaults; a field with a default
+ * gets it): `imageTag:` with no value in a manifest is no imageTag. Nulls in
+ * lists stay (the API server refuses them too). The input is not changed.
+ */
+function withoutNulls(value: unknown, s: StructuralSchema | undefined): unknown {
+  if (!s) return value;
+  if (Array.isArray(value)) return value.map((item) => withoutNulls(item, s.items));
+  if (!isObject(value)) return value;
+  const values = mapValueSchema(s);
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    const child = s.properties && Object.hasOwn(s.properties, key) ? s.properties[key] : values;
+    if (v === null && child && !child.nullable) continue;
+    // Defined, not assigned: a key named __proto__ stays a key.
+    Object.defineProperty(out, key, {
+      value: withoutNulls(v, child),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
 }
 
 let cachedSchemas: Map<boolean, ReturnType<typeof mcpServerOpenAPISchema>> | undefined;
@@ -192,12 +264,13 @@ function openAPISchema(allowSnippetAnnotations: boolean) {
 
 /** Validates an object as an MCPServer; on success returns it with static defaults filled in. */
 export function validateMCPServer(
-  input: unknown,
+  manifest: unknown,
   options: ValidationOptions = {},
 ): ValidationResult {
+  const schema = openAPISchema(options.allowSnippetAnnotations ?? false);
+  const input = withoutNulls(manifest, schema);
   const parsed = MCPServerSchema.safeParse(input);
   const violations: FieldViolation[] = [];
-  const schema = openAPISchema(options.allowSnippetAnnotations ?? false);
   if (options.unknownFields === 'reject') {
     // kube-apiserver's words: `strict decoding error: unknown field "spec.replcas"`.
     for (const path of unknownFieldPaths(input, schema)) {
@@ -215,6 +288,9 @@ export function validateMCPServer(
   for (const v of evaluateValidationRules(input, schema)) {
     // Root rules check metadata.name; without a name zod already said it is required.
     if (!v.path && !hasName) continue;
+    // A rule that could not evaluate (`no such key: name` for a tool that is a string)
+    // says nothing the type errors have not said (kube runs no rule on such an object).
+    if (!parsed.success && CEL_EVALUATION_ERROR.test(v.detail)) continue;
     violations.push({ path: v.path || 'metadata.name', message: v.detail });
   }
   const s = spec(input);
@@ -223,6 +299,9 @@ export function validateMCPServer(
     return { valid: false, violations: dedupe(violations) };
   return { valid: true, server: parsed.data };
 }
+
+/** How kube-core's CEL words a rule that failed to evaluate, rather than evaluated to false. */
+const CEL_EVALUATION_ERROR = / evaluating rule: |^'no such overload'/;
 
 function dedupe(violations: FieldViolation[]): FieldViolation[] {
   const seen = new Set<string>();
