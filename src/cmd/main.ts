@@ -219,6 +219,11 @@ async function local(args: string[], io: Io): Promise<number> {
     throw new UsageError(`local: ${(err as Error).message}`);
   }
   const env = operatorEnv(io);
+  // Listening before anything is printed: "press Ctrl-C" must be true as soon as it shows.
+  let stopRequested!: () => void;
+  const stopping = new Promise<void>((resolve) => (stopRequested = resolve));
+  process.once('SIGINT', stopRequested);
+  process.once('SIGTERM', stopRequested);
   let running;
   try {
     running = await startLocal(flags, (line) => io.stdout(`${line}\n`), env, {
@@ -233,12 +238,11 @@ async function local(args: string[], io: Io): Promise<number> {
         ? `port ${flags.port} is in use; pick another with --port`
         : (err as Error).message;
     io.stderr(`error: ${message}\n`);
+    process.removeListener('SIGINT', stopRequested);
+    process.removeListener('SIGTERM', stopRequested);
     return 1;
   }
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopping;
   await running.stop();
   io.stdout('stopped\n');
   return 0;
