@@ -23,6 +23,8 @@ import { parseOperatorEnv } from '../src/cmd/env.ts';
 import { Informer } from '../src/controller/informer.ts';
 import { createKubeClient } from '../src/kube/client.ts';
 import { desiredState } from '../src/operator/desired.ts';
+import { ingressClass, StatusSimulator } from '../test/operator/cluster.ts';
+import { mcpServerCRD } from '../src/api/v1alpha1/crd.ts';
 import { histogramQuantile, parsePrometheusText } from './quantile.ts';
 
 const { values } = parseArgs({
@@ -51,9 +53,19 @@ const config = (() => {
 
 interface Plane {
   kubeconfig: string;
-  /** POST /admin/<path>: the plane's request accounting. */
-  admin(path: string): Promise<unknown>;
+  /** POST /admin/<path>: the local plane's request accounting (absent on a real cluster). */
+  admin?: (path: string) => Promise<unknown>;
   stop(): Promise<void>;
+}
+
+/**
+ * TEST_KUBECONFIG: a real API server instead. Nothing there plays kubelet or
+ * ingress controller for the bench's objects, so the bench does, through the
+ * status subresource (the integration suites' StatusSimulator); the
+ * operator's requests come from its own rest_client_requests_total.
+ */
+function connectCluster(path: string): Plane {
+  return { kubeconfig: readFileSync(path, 'utf8'), stop: () => Promise.resolve() };
 }
 
 async function startPlane(): Promise<Plane> {
@@ -271,18 +283,43 @@ async function startOperator(kubeconfigFile: string, namespace: string): Promise
 const metricSum = (values: ReturnType<typeof parsePrometheusText>, name: string) =>
   values.filter((v) => v.metricName === name).reduce((n, v) => n + v.value, 0);
 
-/** The operator's requests by `verb resource`, from the control plane's accounting. */
-async function operatorRequests(plane: Plane): Promise<Map<string, number>> {
-  const { requests } = (await plane.admin('requests')) as {
-    requests: { client: string; verb: string; resource: string }[];
-  };
+const VERB_OF_METHOD: Record<string, string> = {
+  POST: 'create',
+  PUT: 'update',
+  PATCH: 'patch',
+  DELETE: 'delete',
+  GET: 'get',
+};
+
+/**
+ * The operator's requests: by `verb resource` from the local plane's
+ * accounting, or on a real cluster by verb from the operator's
+ * rest_client_requests_total (minus `since`, a reading taken earlier).
+ */
+async function operatorRequests(
+  plane: Plane,
+  operator: OperatorProcess,
+  since = new Map<string, number>(),
+): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  for (const r of requests) {
-    if (r.client !== FIELD_MANAGER) continue;
-    const key = `${r.verb} ${r.resource}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+  if (plane.admin) {
+    const { requests } = (await plane.admin('requests')) as {
+      requests: { client: string; verb: string; resource: string }[];
+    };
+    for (const r of requests) {
+      if (r.client !== FIELD_MANAGER) continue;
+      const key = `${r.verb} ${r.resource}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return counts;
   }
-  return counts;
+  for (const v of await operator.metrics()) {
+    if (v.metricName !== 'rest_client_requests_total') continue;
+    const key = `${VERB_OF_METHOD[String(v.labels['method'])] ?? 'other'} (any resource)`;
+    counts.set(key, (counts.get(key) ?? 0) + v.value);
+  }
+  for (const [key, value] of since) counts.set(key, (counts.get(key) ?? 0) - value);
+  return new Map([...counts].filter(([, v]) => v > 0));
 }
 
 /** Resolves once `count` servers in the namespace are Ready at their generation. */
@@ -322,35 +359,47 @@ const sumWrites = (counts: Map<string, number>, withEvents: boolean) =>
 
 // ---- the run --------------------------------------------------------------------------
 
-const plane = await startPlane();
+const external = process.env.TEST_KUBECONFIG;
+const plane = external ? connectCluster(external) : await startPlane();
+// Namespaces of their own on a real cluster, removed at the end.
+const suffix = external ? `-${Date.now().toString(36)}` : '';
+const FLOOR_NS = `bench-floor${suffix}`;
+const OPERATOR_NS = `bench-operator${suffix}`;
+let simulator: StatusSimulator | undefined;
+const kc = new KubeConfig();
+kc.loadFromString(plane.kubeconfig);
+const client = createKubeClient(kc, { userAgent: 'bench' });
 try {
-  const kc = new KubeConfig();
-  kc.loadFromString(plane.kubeconfig);
-  const client = createKubeClient(kc, { userAgent: 'bench' });
-  for (const ns of ['bench-floor', 'bench-operator']) {
+  if (external) await prepareCluster(client);
+  for (const ns of [FLOOR_NS, OPERATOR_NS]) {
     await client.create(
       RESOURCES.namespaces,
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
       { fieldManager: 'bench' },
     );
   }
+  if (external) {
+    simulator = new StatusSimulator(client);
+    simulator.watch([OPERATOR_NS]);
+  }
 
   say(`floor: 0/${N} servers written`);
-  const floorRun = await floor(client, 'bench-floor');
+  const floorRun = await floor(client, FLOOR_NS);
   const floorSeconds = floorRun.seconds;
 
   // The operator: N servers created at the same concurrency, timed until all are Ready.
   const dir = mkdtempSync(join(tmpdir(), 'mcp-bench-'));
   const kubeconfigFile = join(dir, 'kubeconfig');
   writeFileSync(kubeconfigFile, plane.kubeconfig, { mode: 0o600 });
-  const operator = await startOperator(kubeconfigFile, 'bench-operator');
+  const operator = await startOperator(kubeconfigFile, OPERATOR_NS);
   const baseline = operator.memory().rss;
-  await plane.admin('requests/reset');
-  const watcher = allReady(client, 'bench-operator', N);
+  await plane.admin?.('requests/reset');
+  const startupRequests = await operatorRequests(plane, operator);
+  const watcher = allReady(client, OPERATOR_NS, N);
   let created = 0;
   const start = performance.now();
   const creating = pool(N, CONCURRENCY, async (i) => {
-    await client.create(RESOURCES.mcpServers, manifest('bench-operator', name(i)), {
+    await client.create(RESOURCES.mcpServers, manifest(OPERATOR_NS, name(i)), {
       fieldManager: 'bench',
     });
     created++;
@@ -363,7 +412,7 @@ try {
   await watcher.done;
   const convergeSeconds = (performance.now() - start) / 1000;
   clearInterval(ticker);
-  const requests = await operatorRequests(plane);
+  const requests = await operatorRequests(plane, operator, startupRequests);
   const byVerb = Object.fromEntries(
     [...requests].sort().map(([k, v]) => [k, Math.round((v / N) * 100) / 100]),
   );
@@ -381,12 +430,12 @@ try {
 
   // A full resync of the converged servers: a fresh operator lists and reconciles every one.
   say('resync: a fresh operator process reconciles every converged server');
-  await plane.admin('requests/reset');
-  const again = await startOperator(kubeconfigFile, 'bench-operator');
+  await plane.admin?.('requests/reset');
+  const again = await startOperator(kubeconfigFile, OPERATOR_NS);
   while (metricSum(await again.metrics(), 'controller_runtime_reconcile_total') < N) {
     await new Promise((r) => setTimeout(r, 100));
   }
-  const resyncWrites = sumWrites(await operatorRequests(plane), true);
+  const resyncWrites = sumWrites(await operatorRequests(plane, again), true);
   await again.stop();
   rmSync(dir, { recursive: true, force: true });
 
@@ -404,7 +453,8 @@ try {
     planeMsPerDelete: round(floorRun.deleteMs, 2),
     ratio: round(convergeSeconds / floorSeconds, 2),
     writesPerServer: round(writesPerServer, 2),
-    writesPerServerWithoutEvents: round(writesPerServerNoEvents, 2),
+    // On a real cluster the operator's counter has no resource: Events are not told apart.
+    writesPerServerWithoutEvents: external ? 'n/a' : round(writesPerServerNoEvents, 2),
     requestsPerServerByVerb: byVerb,
     resyncWrites,
     peakRssMiB: round(mib(peakRss), 1),
@@ -419,7 +469,45 @@ try {
   if (values.json) writeFileSync(values.json, `${JSON.stringify(figures, null, 2)}\n`);
 } finally {
   clearInterval(progressTimer);
+  await simulator?.stop();
+  if (external) {
+    for (const ns of [FLOOR_NS, OPERATOR_NS]) {
+      await client.delete(RESOURCES.namespaces, undefined, ns, {}).catch(() => undefined);
+    }
+  }
   await plane.stop();
+}
+
+/** On a real cluster: the CRD (applied, then awaited) and the simulated IngressClass. */
+async function prepareCluster(port: KubePort): Promise<void> {
+  const crd = mcpServerCRD() as unknown as KubeObject;
+  await port.patch(
+    RESOURCES.customResourceDefinitions,
+    undefined,
+    crd.metadata.name!,
+    'apply',
+    crd,
+    {
+      fieldManager: 'bench',
+      force: true,
+    },
+  );
+  await port.patch(
+    RESOURCES.ingressClasses,
+    undefined,
+    INGRESS_CLASS,
+    'apply',
+    ingressClass(INGRESS_CLASS, true),
+    { fieldManager: 'bench', force: true },
+  );
+  for (;;) {
+    try {
+      await port.list(RESOURCES.mcpServers, {});
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200)); // the CRD is not served yet
+    }
+  }
 }
 
 function round(value: number, digits: number): number {

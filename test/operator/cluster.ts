@@ -323,7 +323,7 @@ export async function eventually<T>(
  * For a real API server: what the kubelet and an ingress controller would
  * report, written through the status subresource.
  */
-class StatusSimulator {
+export class StatusSimulator {
   readonly #port: KubePort;
   readonly #held = new Set<string>();
   readonly #informers: Informer[] = [];
