@@ -123,6 +123,22 @@ describe('KubePort over HTTP (client-node)', () => {
       assert.ok(isRetryable(err));
     });
 
+    it('reads when to come back from an injected 429 that says so', async () => {
+      // kube-apiserver's ErrorNegotiated sends details.retryAfterSeconds as the Retry-After header too.
+      plane.failNext({
+        verb: 'create',
+        resource: 'configmaps',
+        count: 1,
+        code: 429,
+        retryAfterSeconds: 3,
+      });
+      const err = await rejectsWith(
+        port.create(CM, configMap(unique('later')), FM),
+        TooManyRequestsError,
+      );
+      assert.equal(err.status.details?.retryAfterSeconds, 3);
+    });
+
     it('gives up on a slow answer with a TransportError after the request timeout', async () => {
       plane.addLatency({ verb: 'get', resource: 'configmaps', ms: 1000 });
       const impatient = createKubeClient(kubeConfigFor(plane.kubeconfig()), {

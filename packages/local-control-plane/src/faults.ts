@@ -25,9 +25,8 @@ export interface InjectedFailure {
   reason?: string;
   message?: string;
   /**
-   * When to come back (a 429's or 5xx's details.retryAfterSeconds and
-   * Retry-After header). Kept on the answer; the HTTP server does not send it
-   * yet.
+   * When to come back: the answer's details.retryAfterSeconds and its
+   * Retry-After header, as kube-apiserver sends them with a 429.
    */
   retryAfterSeconds?: number;
 }

@@ -61,6 +61,10 @@ export function sendError(req: IncomingMessage, res: ServerResponse, err: unknow
   }
   const admin = (req.url ?? '').startsWith('/admin/');
   const media = admin ? 'json' : (negotiateOutput(req.headers.accept)?.media ?? 'json');
+  // As kube-apiserver's ErrorNegotiated: a Status that says when to come back
+  // says it in the Retry-After header too.
+  const retryAfter = apiError.details?.retryAfterSeconds;
+  if (retryAfter && retryAfter > 0) res.setHeader('Retry-After', String(retryAfter));
   send(res, apiError.code, apiError.toStatus(), media);
 }
 

@@ -170,6 +170,7 @@ export class LocalHttpServer {
           failure.code,
           failure.reason ?? reasonFor(failure.code),
           failure.message ?? `injected failure (${failure.code})`,
+          failure.retryAfterSeconds ? { retryAfterSeconds: failure.retryAfterSeconds } : undefined,
         );
       }
       const code = route
