@@ -12,12 +12,13 @@ import { mcpServerCRD } from '../../src/api/v1alpha1/crd.ts';
 import { LIMITS } from '../../src/api/v1alpha1/defaults.ts';
 import type { MCPServerStatus } from '../../src/api/v1alpha1/schema.ts';
 import { RESOURCES } from '@mcp-operator/kube-core/port';
-import type { KubeObject } from '@mcp-operator/kube-core/port';
 import { mapValueSchema, type StructuralSchema } from '@mcp-operator/kube-core/structural';
 import {
   TEST_CLASS,
+  applyCRD,
   eventually,
   exists,
+  looseCRD,
   startCluster,
   statusWhen as waitForStatus,
 } from '../operator/cluster.ts';
@@ -27,17 +28,6 @@ import { SPEC_SCHEMA } from './arbitraries.ts';
 const MiB = 1024 * 1024;
 /** Requests the operator may make about one malformed server: a defaults patch, a status write, a retry on conflict. */
 const MAX_REQUESTS_PER_BAD_SERVER = 4;
-
-/** The CRD as an early release might have shipped it: spec unchecked, no rules. */
-function looseCRD(): KubeObject {
-  const crd = mcpServerCRD() as KubeObject & {
-    spec: { versions: { schema: { openAPIV3Schema: StructuralSchema } }[] };
-  };
-  const schema = crd.spec.versions[0]!.schema.openAPIV3Schema;
-  schema.properties!.spec = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
-  delete schema['x-kubernetes-validations'];
-  return crd;
-}
 
 interface Case {
   name: string;
@@ -236,18 +226,6 @@ describe('malformed MCPServers through the API', () => {
       },
       { fieldManager: 'test' },
     );
-  const applyCRD = (crd: KubeObject) =>
-    cluster.admin.patch(
-      RESOURCES.customResourceDefinitions,
-      undefined,
-      crd.metadata.name!,
-      'apply',
-      crd,
-      {
-        fieldManager: 'test',
-        force: true,
-      },
-    );
   /** The operator's requests that name a server. */
   const requestsAbout = (name: string) =>
     operator.port.named.filter((call) => call.endsWith(` ${name}`));
@@ -255,7 +233,7 @@ describe('malformed MCPServers through the API', () => {
   before(async () => {
     cluster = await startCluster();
     [ns] = (await cluster.namespaces(1)) as [string];
-    await applyCRD(looseCRD());
+    await applyCRD(cluster.admin, looseCRD());
     await eventually(async () => {
       try {
         await create('probe-loose', { image: 'has space', replicas: -1, ingressClass: TEST_CLASS });
@@ -269,7 +247,7 @@ describe('malformed MCPServers through the API', () => {
     operator.port.reset();
   });
   after(async () => {
-    await applyCRD(mcpServerCRD());
+    await applyCRD(cluster.admin, mcpServerCRD());
     await cluster.stop();
   });
 

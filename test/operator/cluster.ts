@@ -462,3 +462,35 @@ export async function exists(
     throw err;
   }
 }
+
+/**
+ * The MCPServer CRD as an early release might have shipped it: spec
+ * unchecked, no rules (so malformed objects reach the operator).
+ */
+export function looseCRD(): KubeObject {
+  const crd = mcpServerCRD() as unknown as KubeObject & {
+    spec: { versions: { schema: { openAPIV3Schema: Record<string, unknown> } }[] };
+  };
+  const schema = crd.spec.versions[0]!.schema.openAPIV3Schema as {
+    properties: Record<string, unknown>;
+    'x-kubernetes-validations'?: unknown;
+  };
+  schema.properties.spec = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+  delete schema['x-kubernetes-validations'];
+  return crd;
+}
+
+/** Server-side applies a CRD (the loose one, or the real one back). */
+export function applyCRD(admin: KubePort, crd: KubeObject): Promise<KubeObject> {
+  return admin.patch(
+    RESOURCES.customResourceDefinitions,
+    undefined,
+    crd.metadata.name!,
+    'apply',
+    crd,
+    {
+      fieldManager: 'test',
+      force: true,
+    },
+  );
+}

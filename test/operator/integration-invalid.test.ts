@@ -8,37 +8,17 @@ import { after, before, describe, it } from 'node:test';
 import { mcpServerCRD } from '../../src/api/v1alpha1/crd.ts';
 import type { MCPServerStatus } from '../../src/api/v1alpha1/schema.ts';
 import { RESOURCES } from '@mcp-operator/kube-core/port';
-import type { KubeObject, ResourceRef } from '@mcp-operator/kube-core/port';
+import type { ResourceRef } from '@mcp-operator/kube-core/port';
 import {
   TEST_CLASS,
+  applyCRD,
+  looseCRD,
   eventually,
   exists,
   startCluster,
   statusWhen as waitForStatus,
 } from './cluster.ts';
 import type { RunningOperator, Server, TestCluster } from './cluster.ts';
-
-interface CRDShape {
-  spec: {
-    versions: {
-      schema: {
-        openAPIV3Schema: {
-          properties: Record<string, unknown>;
-          'x-kubernetes-validations'?: unknown;
-        };
-      };
-    }[];
-  };
-}
-
-/** The CRD as an early release might have shipped it: spec unchecked, no rules. */
-function looseCRD(): KubeObject {
-  const crd = mcpServerCRD() as KubeObject & CRDShape;
-  const schema = crd.spec.versions[0]!.schema.openAPIV3Schema;
-  schema.properties.spec = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
-  delete schema['x-kubernetes-validations'];
-  return crd;
-}
 
 describe('invalid MCPServers', () => {
   let cluster: TestCluster;
@@ -59,18 +39,6 @@ describe('invalid MCPServers', () => {
       },
       { fieldManager: 'test' },
     );
-  const applyCRD = (crd: KubeObject) =>
-    cluster.admin.patch(
-      RESOURCES.customResourceDefinitions,
-      undefined,
-      crd.metadata.name!,
-      'apply',
-      crd,
-      {
-        fieldManager: 'test',
-        force: true,
-      },
-    );
 
   before(async () => {
     cluster = await startCluster();
@@ -78,12 +46,12 @@ describe('invalid MCPServers', () => {
     operator = cluster.startOperator([ns]);
   });
   after(async () => {
-    await applyCRD(mcpServerCRD());
+    await applyCRD(cluster.admin, mcpServerCRD());
     await cluster.stop();
   });
 
   it('reports every violation of an object written under an older CRD, builds nothing, and does not loop', async () => {
-    await applyCRD(looseCRD());
+    await applyCRD(cluster.admin, looseCRD());
     await eventually(async () => {
       try {
         await create('probe-loose', { image: 'has space', replicas: -1 });
@@ -141,7 +109,7 @@ describe('invalid MCPServers', () => {
   });
 
   it('persists the static defaults an older CRD did not fill, and nothing derived', async () => {
-    await applyCRD(looseCRD());
+    await applyCRD(cluster.admin, looseCRD());
     await create('legacy', {
       image: 'ghcr.io/acme/tools',
       ingressClass: TEST_CLASS,
@@ -165,7 +133,7 @@ describe('invalid MCPServers', () => {
   });
 
   it('rejects a resource request above its limit, which the CRD cannot check', async () => {
-    await applyCRD(mcpServerCRD());
+    await applyCRD(cluster.admin, mcpServerCRD());
     await eventually(async () => {
       try {
         await create('probe-strict', { image: 'has space' });

@@ -16,7 +16,7 @@ import { LeaderElector } from '../../src/controller/leader-election.ts';
 import { PERMISSIONS } from '../../src/operator/permissions.ts';
 import { RESOURCES } from '@mcp-operator/kube-core/port';
 import type { KubeObject } from '@mcp-operator/kube-core/port';
-import { eventually, manifest, startCluster } from './cluster.ts';
+import { applyCRD, eventually, looseCRD, manifest, startCluster } from './cluster.ts';
 import type { RunningOperator, TestCluster } from './cluster.ts';
 import { PermittedPort } from './permitted-port.ts';
 
@@ -29,20 +29,6 @@ const declared = () =>
       ),
     ),
   );
-
-/** The CRD as an early release shipped it: no defaults, so the operator persists them. */
-function looseCRD(): KubeObject {
-  const crd = mcpServerCRD() as unknown as KubeObject & {
-    spec: { versions: { schema: { openAPIV3Schema: Record<string, unknown> } }[] };
-  };
-  const schema = crd.spec.versions[0]!.schema.openAPIV3Schema as {
-    properties: Record<string, unknown>;
-    'x-kubernetes-validations'?: unknown;
-  };
-  schema.properties.spec = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
-  delete schema['x-kubernetes-validations'];
-  return crd;
-}
 
 describe('the operator program uses every permission its roles grant', () => {
   let cluster: TestCluster;
@@ -71,18 +57,6 @@ describe('the operator program uses every permission its roles grant', () => {
       { spec },
       { fieldManager: 'test' },
     );
-  const applyCRD = (crd: KubeObject) =>
-    cluster.admin.patch(
-      RESOURCES.customResourceDefinitions,
-      undefined,
-      crd.metadata.name!,
-      'apply',
-      crd,
-      {
-        fieldManager: 'test',
-        force: true,
-      },
-    );
   const collect = async (operator: RunningOperator) => {
     await operator.stop(); // fails when a call was refused
     for (const key of operator.permitted.used) used.add(key);
@@ -93,7 +67,7 @@ describe('the operator program uses every permission its roles grant', () => {
     [ns] = (await cluster.namespaces(1)) as [string];
   });
   after(async () => {
-    await applyCRD(mcpServerCRD());
+    await applyCRD(cluster.admin, mcpServerCRD());
     await cluster.stop();
   });
 
@@ -243,7 +217,7 @@ describe('the operator program uses every permission its roles grant', () => {
   });
 
   it('static defaults persisted under an older CRD', async () => {
-    await applyCRD(looseCRD());
+    await applyCRD(cluster.admin, looseCRD());
     const operator = cluster.startOperator([ns]);
     await eventually(async () => {
       try {
