@@ -174,12 +174,24 @@ export class MCPServerReconciler implements Reconciler {
       if (desired.pullSecret) await this.#ensurePullSecret(server, desired.pullSecret);
       const created: Related[] = [];
       try {
-        for (const [surface, resource] of CHILDREN) {
-          observed[surface] = await this.#ensure(server, resource, desired[surface], created);
-        }
+        // The three children are independent objects: written side by side,
+        // so a pass costs one round trip, not three.
+        const results = await Promise.allSettled(
+          CHILDREN.map(([surface, resource]) =>
+            this.#ensure(server, resource, desired[surface], created),
+          ),
+        );
+        CHILDREN.forEach(([surface], i) => {
+          const result = results[i]!;
+          if (result.status === 'fulfilled') observed[surface] = result.value;
+        });
+        const failed = results.find((r) => r.status === 'rejected');
+        if (failed) throw failed.reason;
       } finally {
         // One Event for what this pass created (a new server's three children).
         if (created.length > 0) {
+          const order: string[] = CHILDREN.map(([, resource]) => resource.kind);
+          created.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
           void this.#deps.events.record(server, {
             type: 'Normal',
             reason: 'Created',
