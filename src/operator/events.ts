@@ -82,7 +82,16 @@ export class ApiEventRecorder implements EventRecorder {
   #sending: Promise<void> = Promise.resolve();
 
   record(server: KubeObject, event: EventRecord): Promise<void> {
-    this.#sending = this.#sending.then(() => this.#send(server, event));
+    // Only what the Event names is kept while it waits its turn, not the server.
+    const { name, namespace, uid } = server.metadata;
+    const regarding = {
+      metadata: {
+        ...(name ? { name } : {}),
+        ...(namespace ? { namespace } : {}),
+        ...(uid ? { uid } : {}),
+      },
+    } as KubeObject;
+    this.#sending = this.#sending.then(() => this.#send(regarding, event));
     return this.#sending;
   }
 
