@@ -14,7 +14,7 @@
 // cannot find. It works while the store's garbageCollection switch is on.
 import { clone } from '@mcp-operator/kube-core/json';
 import type { Change, Store } from '../store.ts';
-import type { KubeObject, OwnerReference, ResourceType } from '../types.ts';
+import type { KubeObject, ResourceType } from '../types.ts';
 import { attempt, CONTROLLER_MANAGER } from './passes.ts';
 
 const ORPHAN = 'orphan';
@@ -32,8 +32,6 @@ interface Node {
 
 export class GarbageCollector {
   readonly #store: Store;
-  /** Objects just written with owner references, by uid: their owners are looked up. */
-  readonly #written = new Map<string, Entry>();
   /** Every object by uid (kube's uidToNode). */
   readonly #nodes = new Map<string, Node>();
   /** Owner uid → the uids of the objects that name it (its dependents). */
@@ -58,9 +56,10 @@ export class GarbageCollector {
       if (!uid) return;
       if (change.type === 'DELETED') this.#untrack(uid);
       else this.#track(storage, change.object);
+      // Written with owners that may be gone already (its creator acted on a stale view).
       if (gainedOwners(change)) {
-        if (this.#written.size === 0) queueMicrotask(() => this.#collectDangling());
-        this.#written.set(uid, [storage, change.object]);
+        this.#orphanCandidates.add(uid);
+        this.#schedule();
       }
     });
     this.collect();
@@ -69,7 +68,6 @@ export class GarbageCollector {
   stop(): void {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
-    this.#written.clear();
     this.#nodes.clear();
     this.#dependents.clear();
     this.#orphanCandidates.clear();
@@ -139,36 +137,6 @@ export class GarbageCollector {
       const o = this.#store.tryGet(node.type, node.namespace, node.name);
       return o && o.metadata.uid === uid ? [[node.type, o]] : [];
     });
-  }
-
-  /** Deletes the objects just written whose owners are all gone already. */
-  #collectDangling(): void {
-    const written = [...this.#written.values()];
-    this.#written.clear();
-    if (!this.#store.garbageCollection) return;
-    for (const [type, o] of this.#current(written)) {
-      const owners = o.metadata.ownerReferences ?? [];
-      if (o.metadata.deletionTimestamp || owners.length === 0) continue;
-      if (owners.some((ref) => this.#ownerLives(ref, o.metadata.namespace))) continue;
-      attempt(() =>
-        this.#store.delete(type, o.metadata.namespace, o.metadata.name!, {
-          propagationPolicy: 'Background',
-        }),
-      );
-    }
-  }
-
-  /** Whether the object an owner reference names exists with its uid. */
-  #ownerLives(ref: OwnerReference, namespace: string | undefined): boolean {
-    const [group, version] = ref.apiVersion.includes('/')
-      ? ref.apiVersion.split('/')
-      : ['', ref.apiVersion];
-    const type = this.#store
-      .types()
-      .find((t) => t.group === group && t.version === version && t.kind === ref.kind);
-    if (!type) return false; // as a pass sees it: no object has that uid
-    const owner = this.#store.tryGet(type, type.namespaced ? namespace : undefined, ref.name);
-    return owner?.metadata.uid === ref.uid;
   }
 
   /** A full pass over the graph: every object with owners is checked (at start, or when asked). */
