@@ -14,14 +14,13 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { KubeConfig } from '@kubernetes/client-node';
 import { RESOURCES } from '@mcp-operator/kube-core/port';
 import type { KubeObject, KubePort } from '@mcp-operator/kube-core/port';
 import { FIELD_MANAGER } from '../src/api/v1alpha1/defaults.ts';
 import type { MCPServer } from '../src/api/v1alpha1/schema.ts';
 import { parseOperatorEnv } from '../src/cmd/env.ts';
 import { Informer } from '../src/controller/informer.ts';
-import { createKubeClient } from '../src/kube/client.ts';
+import { createKubeClient, restConfigFromYaml } from '../src/kube/client.ts';
 import { desiredState } from '../src/operator/desired.ts';
 import { ingressClass, StatusSimulator } from '../test/operator/cluster.ts';
 import { mcpServerCRD } from '../src/api/v1alpha1/crd.ts';
@@ -366,9 +365,7 @@ const suffix = external ? `-${Date.now().toString(36)}` : '';
 const FLOOR_NS = `bench-floor${suffix}`;
 const OPERATOR_NS = `bench-operator${suffix}`;
 let simulator: StatusSimulator | undefined;
-const kc = new KubeConfig();
-kc.loadFromString(plane.kubeconfig);
-const client = createKubeClient(kc, { userAgent: 'bench' });
+const client = createKubeClient(restConfigFromYaml(plane.kubeconfig), { userAgent: 'bench' });
 try {
   if (external) await prepareCluster(client);
   for (const ns of [FLOOR_NS, OPERATOR_NS]) {

@@ -3,13 +3,12 @@
 import { createWriteStream, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { KubeConfig } from '@kubernetes/client-node';
 import { mcpServerCRD } from '../api/v1alpha1/crd.ts';
 import { FIELD_MANAGER, GROUP, PLURAL } from '../api/v1alpha1/defaults.ts';
 import { realClock } from '../controller/clock.ts';
 import { createLogger } from '../controller/logging.ts';
 import { Manager } from '../controller/manager.ts';
-import { createKubeClient } from '../kube/client.ts';
+import { createKubeClient, restConfigFromYaml } from '../kube/client.ts';
 import { LocalControlPlane } from '@mcp-operator/local-control-plane/control-plane';
 import type { OperatorConfig } from '../operator/config.ts';
 import { mcpServerController } from '../operator/controller.ts';
@@ -65,9 +64,9 @@ export interface RunningLocal {
  * client over HTTPS (as it runs against a cluster), logging to `logFile`.
  */
 function startOperator(plane: LocalControlPlane, config: OperatorConfig, logFile: string) {
-  const kc = new KubeConfig();
-  kc.loadFromString(plane.kubeconfig());
-  const port = createKubeClient(kc, { userAgent: FIELD_MANAGER });
+  const port = createKubeClient(restConfigFromYaml(plane.kubeconfig(), 'the local control plane'), {
+    userAgent: FIELD_MANAGER,
+  });
   const destination = createWriteStream(logFile, { flags: 'a', mode: 0o600 });
   const log = createLogger({ destination });
   const manager = new Manager({ port, logger: log, fieldManager: FIELD_MANAGER });

@@ -179,7 +179,7 @@ export async function runOperator(config: RunConfig, io: RunIo): Promise<number>
       ...(config.kubeconfig ? { kubeconfigPath: config.kubeconfig } : {}),
       env: io.env,
     });
-    const host = new URL(kc.getCurrentCluster()?.server ?? 'https://unknown').host;
+    const host = new URL(kc.server).host;
     port = createKubeClient(kc, {
       userAgent: FIELD_MANAGER,
       onResponse: (method, code) => metrics.restClientRequests.inc({ code, method, host }),

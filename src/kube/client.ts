@@ -1,11 +1,11 @@
 // The KubePort over a real API server. Each call is one REST request built
 // here (so Content-Types, query parameters and timeouts are exactly what
-// kube-apiserver expects) and sent with client-node's authentication and TLS.
-import type { KubeConfig } from '@kubernetes/client-node';
+// kube-apiserver expects) and sent over http.ts with the RestConfig's TLS and
+// credentials.
 import { TransportError } from '@mcp-operator/kube-core/errors';
 import { KubeHttp } from './http.ts';
 import { isObject } from '@mcp-operator/kube-core/json';
-import { KubeConfigError } from './kubeconfig.ts';
+import type { RestConfig } from './kubeconfig.ts';
 import { listQuery, resourcePath, watchQuery, withQuery, writeQuery } from './paths.ts';
 import type {
   DeleteOptions,
@@ -28,8 +28,8 @@ import {
 } from '@mcp-operator/kube-core/targets';
 import { decodeWatchEvent, readLines, WatchSession } from '@mcp-operator/kube-core/watch-events';
 
-export { KubeConfigError, loadKubeConfig } from './kubeconfig.ts';
-export type { LoadKubeConfigOptions } from './kubeconfig.ts';
+export { KubeConfigError, loadKubeConfig, restConfigFromYaml } from './kubeconfig.ts';
+export type { LoadKubeConfigOptions, RestConfig } from './kubeconfig.ts';
 
 export interface KubeClientOptions {
   /** Bound on each request (not on a watch's stream). Default 30 s. */
@@ -49,10 +49,8 @@ export const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
   strategic: 'application/strategic-merge-patch+json',
 };
 
-export function createKubeClient(kc: KubeConfig, options: KubeClientOptions = {}): KubePort {
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new KubeConfigError('the kubeconfig has no current cluster');
-  const http = new KubeHttp(kc, cluster.server, {
+export function createKubeClient(config: RestConfig, options: KubeClientOptions = {}): KubePort {
+  const http = new KubeHttp(config, {
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
     userAgent: options.userAgent ?? 'mcp-operator',
     ...(options.onResponse ? { onResponse: options.onResponse } : {}),
@@ -105,7 +103,7 @@ export function createKubeClient(kc: KubeConfig, options: KubeClientOptions = {}
       const path = resourcePath(resource, collectionNamespace(resource, opts.namespace));
       const controller = new AbortController();
       const session = new WatchSession<T>(onEvent, () => controller.abort());
-      let stream: ReadableStream<Uint8Array>;
+      let stream: AsyncIterable<Uint8Array>;
       try {
         stream = await http.stream(
           { method: 'GET', path: withQuery(path, watchQuery(opts)) },

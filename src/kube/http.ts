@@ -1,13 +1,16 @@
-// The HTTP layer under the KubePort adapter. Authentication and TLS are
-// client-node's (KubeConfig.applySecurityAuthentication fills the headers
-// and the undici dispatcher; IsomorphicFetchHttpLibrary is its fetch); the
-// requests themselves — method, path, query, Content-Type, timeout — are
-// ours, and so is turning every failure into a typed error.
-import { IsomorphicFetchHttpLibrary, RequestContext } from '@kubernetes/client-node';
-import type { KubeConfig, ResponseContext } from '@kubernetes/client-node';
+// The HTTP layer under the KubePort adapter: node:http(s) over one
+// keep-alive connection pool, with the RestConfig's TLS material and the
+// Authenticator's headers. Method, path, query, Content-Type and timeouts
+// are set here, and every failure becomes a typed error.
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { errorFromStatus, KubeApiError, TransportError } from '@mcp-operator/kube-core/errors';
 import type { ApiStatus } from '@mcp-operator/kube-core/errors';
 import { isObject } from '@mcp-operator/kube-core/json';
+import { Authenticator, CredentialError } from './credentials.ts';
+import type { Authorization } from './credentials.ts';
+import type { RestConfig } from './kubeconfig.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -27,21 +30,27 @@ export interface HttpOptions {
   onResponse?: (method: string, code: string) => void;
 }
 
-type Dispatcher = ReturnType<RequestContext['getDispatcher']>;
-
 export class KubeHttp {
-  readonly #kc: KubeConfig;
-  readonly #server: string;
+  readonly #config: RestConfig;
+  readonly #server: URL;
   readonly #options: HttpOptions;
-  readonly #fetch = new IsomorphicFetchHttpLibrary();
-  #dispatcher: Dispatcher;
-  #haveDispatcher = false;
+  readonly #auth: Authenticator;
+  readonly #secure: boolean;
+  #agent: HttpAgent;
+  /** The exec plugin's certificate the pool was built with. */
+  #agentCert: Buffer | undefined;
 
-  constructor(kc: KubeConfig, server: string, options: HttpOptions) {
-    this.#kc = kc;
+  constructor(config: RestConfig, options: HttpOptions) {
+    this.#config = config;
     // A server URL may carry a path prefix (API proxies); keep it, drop a trailing slash.
-    this.#server = server.replace(/\/+$/, '');
+    this.#server = new URL(config.server.replace(/\/+$/, ''));
+    this.#secure = this.#server.protocol === 'https:';
+    if (!this.#secure && this.#server.protocol !== 'http:') {
+      throw new TransportError(`the server URL ${config.server} is neither https nor http`);
+    }
     this.#options = options;
+    this.#auth = new Authenticator(config);
+    this.#agent = this.#newAgent(undefined);
   }
 
   /** Sends a request and decodes the JSON answer; throws a KubeApiError for non-2xx, TransportError for no answer. */
@@ -51,10 +60,10 @@ export class KubeHttp {
     const timer = setTimeout(() => controller.abort(), ms);
     try {
       const response = await this.#send(request, controller.signal);
-      const text = await response.body.text();
-      if (response.httpStatusCode < 200 || response.httpStatusCode > 299) {
-        throw errorFromResponse(response.httpStatusCode, text, response.headers);
-      }
+      const text = await readBody(response);
+      const code = response.statusCode ?? 0;
+      if (code < 200 || code > 299)
+        throw errorFromResponse(code, text, headersOf(response.headers));
       return decode(text, request);
     } catch (err) {
       if (controller.signal.aborted && !isKubeError(err)) {
@@ -71,10 +80,11 @@ export class KubeHttp {
    * bounded by the request timeout; the body runs until the server ends it
    * or `signal` aborts. A non-200 answer throws its typed error.
    */
-  async stream(request: HttpRequest, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+  async stream(request: HttpRequest, signal: AbortSignal): Promise<AsyncIterable<Uint8Array>> {
     const controller = new AbortController();
     const abort = () => controller.abort();
-    signal.addEventListener('abort', abort, { once: true });
+    if (signal.aborted) abort();
+    else signal.addEventListener('abort', abort, { once: true });
     const ms = this.#options.requestTimeoutMs;
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -83,17 +93,15 @@ export class KubeHttp {
     }, ms);
     try {
       const response = await this.#send(request, controller.signal);
-      if (response.httpStatusCode !== 200) {
+      if (response.statusCode !== 200) {
         throw errorFromResponse(
-          response.httpStatusCode,
-          await response.body.text(),
-          response.headers,
+          response.statusCode ?? 0,
+          await readBody(response),
+          headersOf(response.headers),
         );
       }
       clearTimeout(timer);
-      const body = response.body.stream();
-      if (!body) throw new TransportError(`${describe(request)}: the answer has no body`);
-      return body;
+      return response;
     } catch (err) {
       if (timedOut && !isKubeError(err)) {
         throw new TransportError(`${describe(request)}: no answer within ${ms} ms`, err);
@@ -104,49 +112,107 @@ export class KubeHttp {
     }
   }
 
-  async #send(request: HttpRequest, signal: AbortSignal): Promise<ResponseContext> {
-    const context = new RequestContext(`${this.#server}${request.path}`, request.method);
+  async #send(request: HttpRequest, signal: AbortSignal): Promise<IncomingMessage> {
+    let authorization: Authorization;
     try {
-      // Re-applied per request: tokens from files and exec plugins rotate.
-      await this.#kc.applySecurityAuthentication(context);
+      // Asked per request: token files and exec plugins rotate.
+      authorization = await this.#auth.authorize(signal);
     } catch (err) {
-      throw new TransportError(`could not authenticate to ${this.#server}: ${messageOf(err)}`, err);
+      throw new TransportError(
+        `could not authenticate to ${this.#config.server}: ${messageOf(err)}`,
+        err,
+      );
     }
-    this.#reuseDispatcher(context);
-    context.setHeaderParam('Accept', 'application/json');
-    context.setHeaderParam('User-Agent', this.#options.userAgent);
-    if (request.body !== undefined) {
-      context.setHeaderParam('Content-Type', request.contentType ?? 'application/json');
-      context.setBody(JSON.stringify(request.body));
+    const agent = this.#agentFor(authorization);
+    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+    const headers: Record<string, string | string[]> = {
+      ...authorization.headers,
+      Accept: 'application/json',
+      'User-Agent': this.#options.userAgent,
+    };
+    if (body !== undefined) {
+      headers['Content-Type'] = request.contentType ?? 'application/json';
+      headers['Content-Length'] = String(Buffer.byteLength(body));
     }
-    context.setSignal(signal);
+    const send = this.#secure ? httpsRequest : httpRequest;
     const { onResponse } = this.#options;
-    if (!onResponse) return this.#fetch.send(context).toPromise();
-    try {
-      const response = await this.#fetch.send(context).toPromise();
-      onResponse(request.method, String(response.httpStatusCode));
-      return response;
-    } catch (err) {
-      onResponse(request.method, '<error>');
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = send(
+        {
+          protocol: this.#server.protocol,
+          hostname: this.#server.hostname.replace(/^\[|\]$/g, ''),
+          port: this.#server.port,
+          path: `${this.#server.pathname.replace(/\/$/, '')}${request.path}`,
+          method: request.method,
+          headers,
+          agent,
+          ...(this.#config.tls.serverName ? { servername: this.#config.tls.serverName } : {}),
+        },
+        resolve,
+      );
+      req.on('error', reject);
+      // Destroyed without an error: one would reach a socket already back in the pool.
+      const abort = () => {
+        reject(new Error('the request was aborted'));
+        req.destroy();
+      };
+      if (signal.aborted) abort();
+      else signal.addEventListener('abort', abort, { once: true });
+      req.on('close', () => signal.removeEventListener('abort', abort));
+      req.end(body);
+    }).catch((err: unknown) => {
+      onResponse?.(request.method, '<error>');
       throw err;
-    }
+    });
+    // Errors reach whoever reads the body; one after reading stopped (an abort) is not news.
+    response.on('error', () => {});
+    onResponse?.(request.method, String(response.statusCode));
+    if (response.statusCode === 401) this.#auth.rejected();
+    return response;
   }
 
   /**
-   * client-node builds a new connection pool for every request; keeping the
-   * first one lets keep-alive connections be reused. (A CA or client
-   * certificate rotated on disk is picked up on the next process start.)
+   * One pool for the life of the process, so keep-alive connections are
+   * reused; rebuilt only when an exec plugin hands out a new certificate,
+   * whose old connections are closed, as client-go closes them.
    */
-  #reuseDispatcher(context: RequestContext): void {
-    const fresh = context.getDispatcher();
-    if (!this.#haveDispatcher) {
-      this.#dispatcher = fresh;
-      this.#haveDispatcher = true;
-      return;
+  #agentFor(authorization: Authorization): HttpAgent {
+    const cert = authorization.clientCert;
+    if (cert && cert.cert !== this.#agentCert) {
+      const old = this.#agent;
+      this.#agent = this.#newAgent(cert);
+      this.#agentCert = cert.cert;
+      old.destroy();
     }
-    if (fresh && fresh !== this.#dispatcher) void fresh.close();
-    if (this.#dispatcher) context.setDispatcher(this.#dispatcher);
+    return this.#agent;
   }
+
+  #newAgent(cert: { cert: Buffer; key: Buffer } | undefined): HttpAgent {
+    if (!this.#secure) return new HttpAgent({ keepAlive: true });
+    const { tls } = this.#config;
+    const clientCert = cert ?? (tls.cert && tls.key ? { cert: tls.cert, key: tls.key } : undefined);
+    return new HttpsAgent({
+      keepAlive: true,
+      ...(tls.ca ? { ca: tls.ca } : {}),
+      ...(clientCert ? { cert: clientCert.cert, key: clientCert.key } : {}),
+      rejectUnauthorized: !tls.insecureSkipVerify,
+      ...(tls.serverName ? { servername: tls.serverName } : {}),
+    });
+  }
+}
+
+async function readBody(response: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of response) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function headersOf(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
 }
 
 function describe(request: HttpRequest): string {
@@ -155,8 +221,8 @@ function describe(request: HttpRequest): string {
 
 function messageOf(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
-  // fetch reports "fetch failed" and keeps the reason (ECONNREFUSED, a TLS error) in `cause`.
-  const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
+  const cause =
+    err.cause instanceof Error && !(err instanceof CredentialError) ? `: ${err.cause.message}` : '';
   return `${err.message}${cause}`;
 }
 

@@ -6,10 +6,9 @@
 // made a bounded number of requests.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { Informer, WatchStalledError } from '../../src/controller/informer.ts';
 import type { InformerOptions } from '../../src/controller/informer.ts';
-import { createKubeClient } from '../../src/kube/client.ts';
+import { createKubeClient, restConfigFromYaml } from '../../src/kube/client.ts';
 import { GoneError, ServerError, TransportError } from '@mcp-operator/kube-core/errors';
 import { RESOURCES } from '@mcp-operator/kube-core/port';
 import type {
@@ -59,18 +58,17 @@ const stateOf = (objects: KubeObject[]): State =>
 
 describe('Informer against the local control plane, with faults', () => {
   let plane: LocalControlPlane;
-  let kc: KubeConfig;
   let port: KubePort;
   let type: ResourceType;
   let counter = 0;
 
   before(async () => {
     // Bookmarks every 100 ms keep healthy watches well inside a 1.5 s stall timeout.
-    ({ plane, kc } = await startPlane({
+    ({ plane } = await startPlane({
       bookmarkIntervalSeconds: 0.1,
       simulation: { deployments: false, ingresses: false },
     }));
-    port = createKubeClient(kc, { requestTimeoutMs: 2000 });
+    port = createKubeClient(restConfigFromYaml(plane.kubeconfig()), { requestTimeoutMs: 2000 });
     type = plane.type('', 'configmaps');
   });
   const running: Informer[] = [];

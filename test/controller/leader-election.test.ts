@@ -2,12 +2,11 @@
 // an integration case over HTTPS against the local control plane.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { KubeConfig } from '@kubernetes/client-node';
 import { FakeClock, realClock } from '../../src/controller/clock.ts';
 import type { Clock } from '../../src/controller/clock.ts';
 import { LeaderElector, microTime } from '../../src/controller/leader-election.ts';
 import type { LeaderElectionOptions } from '../../src/controller/leader-election.ts';
-import { createKubeClient } from '../../src/kube/client.ts';
+import { createKubeClient, restConfigFromYaml } from '../../src/kube/client.ts';
 import {
   AlreadyExistsError,
   ConflictError,
@@ -669,9 +668,7 @@ describe('LeaderElector over HTTPS (local control plane)', () => {
   before(async () => {
     plane = new LocalControlPlane({ simulation: { deployments: false, ingresses: false } });
     await plane.start();
-    const kc = new KubeConfig();
-    kc.loadFromString(plane.kubeconfig());
-    port = createKubeClient(kc);
+    port = createKubeClient(restConfigFromYaml(plane.kubeconfig()));
   });
   after(() => plane.stop());
 

@@ -5,8 +5,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { KubeConfig } from '@kubernetes/client-node';
-import { createKubeClient } from '../../src/kube/client.ts';
+import { createKubeClient, restConfigFromYaml } from '../../src/kube/client.ts';
 import { RESOURCES } from '@mcp-operator/kube-core/port';
 import type { KubeObject, KubePort } from '@mcp-operator/kube-core/port';
 import { createLogger } from '../../src/controller/logging.ts';
@@ -55,9 +54,9 @@ function eventually<T>(
 }
 
 function clientFor(plane: LocalControlPlane, token: string): KubePort {
-  const kc = new KubeConfig();
-  kc.loadFromString(plane.kubeconfig(token));
-  return createKubeClient(kc, { userAgent: 'manager-test' });
+  return createKubeClient(restConfigFromYaml(plane.kubeconfig(token)), {
+    userAgent: 'manager-test',
+  });
 }
 
 const configMap = (name: string, extra: Partial<KubeObject['metadata']> = {}): KubeObject => ({

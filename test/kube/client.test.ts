@@ -11,14 +11,15 @@ import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { KubeConfig } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import {
   createKubeClient,
   KubeConfigError,
   loadKubeConfig,
   PATCH_CONTENT_TYPES,
+  restConfigFromYaml,
 } from '../../src/kube/client.ts';
+import type { RestConfig } from '../../src/kube/client.ts';
 import {
   ForbiddenError,
   isRetryable,
@@ -46,10 +47,8 @@ const configMap = (name: string, labels: Record<string, string> = {}): KubeObjec
   data: { a: '1' },
 });
 
-function kubeConfigFor(yaml: string): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromString(yaml);
-  return kc;
+function kubeConfigFor(yaml: string): RestConfig {
+  return restConfigFromYaml(yaml);
 }
 
 async function rejectsWith<E extends Error>(
@@ -77,7 +76,7 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   ]).finally(() => clearTimeout(timer));
 }
 
-describe('KubePort over HTTP (client-node)', () => {
+describe('KubePort over HTTPS', () => {
   let plane: LocalControlPlane;
   let port: KubePort;
 
@@ -349,6 +348,8 @@ interface Captured {
   method: string;
   url: URL;
   headers: IncomingHttpHeaders;
+  /** Repeated headers one value each (Node joins them in `headers`). */
+  distinct: NodeJS.Dict<string[]>;
   body: string;
 }
 
@@ -365,6 +366,7 @@ async function captureServer(
         method: req.method ?? '',
         url: new URL(req.url ?? '/', 'http://capture'),
         headers: req.headers,
+        distinct: req.headersDistinct,
         body: Buffer.concat(chunks).toString('utf8'),
       };
       requests.push(captured);
@@ -609,7 +611,7 @@ describe('loadKubeConfig', () => {
     );
     return path;
   };
-  const serverOf = (kc: KubeConfig) => kc.getCurrentCluster()?.server;
+  const serverOf = (config: RestConfig) => config.server;
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'kubeconfig-test-'));
@@ -639,14 +641,23 @@ describe('loadKubeConfig', () => {
   it('merges a $KUBECONFIG list, the first file winning, and skips missing files', () => {
     const a = file('a.yaml', 'https://a:6443', 'shared');
     const b = file('b.yaml', 'https://b:6443', 'shared');
-    const kc = loadKubeConfig({
+    const config = loadKubeConfig({
       env: { HOME: dir, KUBECONFIG: [join(dir, 'missing.yaml'), a, b].join(delimiter) },
     });
-    assert.equal(serverOf(kc), 'https://a:6443');
-    assert.deepEqual(
-      kc.getClusters().map((c) => c.name),
-      ['c-a.yaml', 'c-b.yaml'],
+    assert.equal(serverOf(config), 'https://a:6443');
+    // A context in one file may name a cluster and user defined in another.
+    const contextOnly = join(dir, 'context-only.yaml');
+    writeFileSync(
+      contextOnly,
+      stringify({
+        contexts: [{ name: 'x', context: { cluster: 'c-b.yaml', user: 'u-b.yaml', namespace: 'n' } }],
+        'current-context': 'x',
+      }),
     );
+    const merged = loadKubeConfig({ env: { HOME: dir, KUBECONFIG: [contextOnly, b].join(delimiter) } });
+    assert.equal(serverOf(merged), 'https://b:6443');
+    assert.equal(merged.namespace, 'n');
+    assert.deepEqual(merged.credentials, { kind: 'token', token: 't' });
   });
 
   it('fails on an explicit source that does not work instead of trying the next', () => {
@@ -704,7 +715,8 @@ describe('loadKubeConfig', () => {
         serviceAccountDir: sa,
       });
       assert.equal(serverOf(kc), `https://127.0.0.1:${plane.port}`);
-      assert.equal(kc.getContextObject(kc.getCurrentContext())?.namespace, 'mcp-runtime');
+      assert.equal(kc.namespace, 'mcp-runtime');
+      assert.deepEqual(kc.credentials, { kind: 'tokenFile', path: join(sa, 'token') });
       const list = await createKubeClient(kc).list(RESOURCES.namespaces);
       assert.ok(list.items.some((o) => o.metadata.name === 'default'));
     } finally {

@@ -3,9 +3,8 @@
 // against the in-memory port over the same plane's store.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { KubeConfig } from '@kubernetes/client-node';
 import { mcpServerCRD } from '../../src/api/v1alpha1/crd.ts';
-import { createKubeClient } from '../../src/kube/client.ts';
+import { createKubeClient, restConfigFromYaml } from '../../src/kube/client.ts';
 import {
   AlreadyExistsError,
   BadRequestError,
@@ -167,9 +166,9 @@ for (const target of ['http', 'memory'] as const) {
         metadata: { name: 'contract-other' },
       });
       if (target === 'http') {
-        const kc = new KubeConfig();
-        kc.loadFromString(plane.kubeconfig());
-        port = createKubeClient(kc, { userAgent: 'contract-test/1.0' });
+        port = createKubeClient(restConfigFromYaml(plane.kubeconfig()), {
+          userAgent: 'contract-test/1.0',
+        });
       } else {
         port = memoryPort(plane.store);
       }

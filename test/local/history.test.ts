@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { CoreV1Api, Watch, makeInformer } from '@kubernetes/client-node';
 import type { KubeConfig, V1ConfigMap } from '@kubernetes/client-node';
 import { Informer } from '../../src/controller/informer.ts';
-import { createKubeClient } from '../../src/kube/client.ts';
+import { createKubeClient, restConfigFromYaml } from '../../src/kube/client.ts';
 import { GoneError } from '@mcp-operator/kube-core/errors';
 import { RESOURCES } from '@mcp-operator/kube-core/port';
 import type { LocalControlPlane } from '@mcp-operator/local-control-plane/control-plane';
@@ -177,7 +177,9 @@ describe('bounded history per resource (the watch cache window)', () => {
 
   it("relists the operator's informer (GoneError) when its resume point falls out of the window", async () => {
     const ns = namespace();
-    const port = createKubeClient(kc, { requestTimeoutMs: 2000 });
+    const port = createKubeClient(restConfigFromYaml(plane.kubeconfig()), {
+      requestTimeoutMs: 2000,
+    });
     const errors: Error[] = [];
     const informer = new Informer(port, {
       resource: RESOURCES.configmaps,

@@ -22,7 +22,7 @@ import { realClock } from '../../src/controller/clock.ts';
 import { Informer } from '../../src/controller/informer.ts';
 import { createLogger } from '../../src/controller/logging.ts';
 import { Manager } from '../../src/controller/manager.ts';
-import { createKubeClient } from '../../src/kube/client.ts';
+import { createKubeClient, restConfigFromYaml } from '../../src/kube/client.ts';
 import { ConflictError, NotFoundError } from '@mcp-operator/kube-core/errors';
 import { isObject } from '@mcp-operator/kube-core/json';
 import { RESOURCES } from '@mcp-operator/kube-core/port';
@@ -137,9 +137,7 @@ const silentLog = () =>
   createLogger({ level: 'error', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
 
 function clientFrom(kubeconfig: string, userAgent: string): KubePort {
-  const kc = new KubeConfig();
-  kc.loadFromString(kubeconfig);
-  return createKubeClient(kc, { userAgent });
+  return createKubeClient(restConfigFromYaml(kubeconfig), { userAgent });
 }
 
 export function operatorConfig(env: Record<string, string> = {}): OperatorConfig {
@@ -424,6 +422,42 @@ export function manifest(
 }
 
 export type Server = KubeObject & { status?: MCPServerStatus };
+
+/**
+ * Every status a server goes through, from a watch: a status that lasts only
+ * until the next retry (an Error before the retry that fixes it) is seen
+ * here however briefly it stood, where polling could miss it.
+ */
+export async function watchStatuses(
+  admin: KubePort,
+  namespace: string,
+  name: string,
+): Promise<{
+  seen: MCPServerStatus[];
+  when(ok: (status: MCPServerStatus) => boolean, what: string): Promise<MCPServerStatus>;
+  stop(): void;
+}> {
+  const seen: MCPServerStatus[] = [];
+  const handle = await admin.watch<Server>(
+    RESOURCES.mcpServers,
+    { namespace, fieldSelector: `metadata.name=${name}`, resourceVersion: '' },
+    (event) => {
+      if (event.type !== 'ADDED' && event.type !== 'MODIFIED') return;
+      const { status, metadata } = event.object;
+      if (!status || status.observedGeneration !== metadata.generation) return;
+      seen.push(status);
+    },
+  );
+  return {
+    seen,
+    when: (ok, what) =>
+      eventually(
+        () => seen.find(ok),
+        `${namespace}/${name}: ${what} (seen: ${seen.map((s) => s.phase).join(', ')})`,
+      ),
+    stop: () => handle.stop(),
+  };
+}
 
 /** The server's status once it describes the current generation and satisfies `ok`. */
 export function statusWhen(

@@ -11,14 +11,13 @@
 // these cases are skipped: they change the cluster's RBAC.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { KubeConfig } from '@kubernetes/client-node';
 import { ForbiddenError } from '@mcp-operator/kube-core/errors';
 import { RESOURCES } from '@mcp-operator/kube-core/port';
 import type { KubeObject } from '@mcp-operator/kube-core/port';
 import { FIELD_MANAGER } from '../../src/api/v1alpha1/defaults.ts';
 import { manifestsOf } from '../../src/install/files.ts';
 import { ROLE_NAMES, SERVICE_ACCOUNT_USER } from '../../src/install/rbac.ts';
-import { createKubeClient } from '../../src/kube/client.ts';
+import { createKubeClient, restConfigFromYaml } from '../../src/kube/client.ts';
 import { manifest, startCluster, statusWhen } from './cluster.ts';
 import type { Server, TestCluster } from './cluster.ts';
 
@@ -56,9 +55,9 @@ describe('the operator under its role', () => {
       'the operator never asks for what its roles do not grant',
     );
 
-    const kc = new KubeConfig();
-    kc.loadFromString(cluster.operatorKubeconfig);
-    const asOperator = createKubeClient(kc, { userAgent: 'rbac-test' });
+    const asOperator = createKubeClient(restConfigFromYaml(cluster.operatorKubeconfig), {
+      userAgent: 'rbac-test',
+    });
     const list = await asOperator.list(RESOURCES.secrets, { namespace: ns }).then(
       () => assert.fail('listing Secrets is outside the role'),
       (err: unknown) => err,

@@ -6,7 +6,6 @@
 // exactly as the operator's own builders want them, nothing else carrying
 // the managed-by label, and every status true to those objects.
 import { Writable } from 'node:stream';
-import { KubeConfig } from '@kubernetes/client-node';
 import { FIELD_MANAGER, MANAGED_BY_SELECTOR } from '../../src/api/v1alpha1/defaults.ts';
 import { canonicalURL } from '../../src/api/v1alpha1/effective.ts';
 import type { MCPServerStatus } from '../../src/api/v1alpha1/schema.ts';
@@ -15,7 +14,7 @@ import { realClock } from '../../src/controller/clock.ts';
 import { createLogger } from '../../src/controller/logging.ts';
 import { Manager } from '../../src/controller/manager.ts';
 import type { LeaderElectionConfig, ManagerExit } from '../../src/controller/manager.ts';
-import { createKubeClient } from '../../src/kube/client.ts';
+import { createKubeClient, restConfigFromYaml } from '../../src/kube/client.ts';
 import type { OperatorConfig } from '../../src/operator/config.ts';
 import { mcpServerController } from '../../src/operator/controller.ts';
 import { desiredState } from '../../src/operator/desired.ts';
@@ -152,9 +151,9 @@ export interface OperatorOptions {
 export function startTestOperator(cluster: TestCluster, options: OperatorOptions): TestOperator {
   const kubeconfig = cluster.operatorKubeconfig;
   if (!kubeconfig) throw new Error('these suites run against the local control plane only');
-  const kc = new KubeConfig();
-  kc.loadFromString(kubeconfig);
-  const killable = new KillablePort(createKubeClient(kc, { userAgent: FIELD_MANAGER }));
+  const killable = new KillablePort(
+    createKubeClient(restConfigFromYaml(kubeconfig), { userAgent: FIELD_MANAGER }),
+  );
   const permitted = new PermittedPort(killable);
   const port = new CountingPort(permitted);
   const log = silentLogger();

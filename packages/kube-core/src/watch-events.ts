@@ -85,27 +85,21 @@ export class WatchSession<T extends KubeObject> {
  * false stops reading.
  */
 export async function readLines(
-  stream: ReadableStream<Uint8Array>,
+  stream: AsyncIterable<Uint8Array>,
   onLine: (line: string) => boolean,
 ): Promise<void> {
-  const reader = stream.getReader();
   const decoder = new TextDecoder();
   let buffered = '';
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      buffered += decoder.decode(value, { stream: true });
-      let newline: number;
-      while ((newline = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, newline).trim();
-        buffered = buffered.slice(newline + 1);
-        if (line && !onLine(line)) return;
-      }
+  // Leaving the loop early (onLine said stop) closes the stream.
+  for await (const chunk of stream) {
+    buffered += decoder.decode(chunk, { stream: true });
+    let newline: number;
+    while ((newline = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, newline).trim();
+      buffered = buffered.slice(newline + 1);
+      if (line && !onLine(line)) return;
     }
-    const rest = (buffered + decoder.decode()).trim();
-    if (rest) onLine(rest);
-  } finally {
-    reader.releaseLock();
   }
+  const rest = (buffered + decoder.decode()).trim();
+  if (rest) onLine(rest);
 }
