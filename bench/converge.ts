@@ -6,7 +6,7 @@
 // --json, writes the figures. docs/performance.md has the method and results.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
@@ -22,6 +22,7 @@ import { parseOperatorEnv } from '../src/cmd/env.ts';
 import { Informer } from '../src/controller/informer.ts';
 import { createKubeClient, restConfigFromYaml } from '../src/kube/client.ts';
 import { desiredState } from '../src/operator/desired.ts';
+import { OPERATOR_NODE_OPTIONS } from '../src/install/manager.ts';
 import { ingressClass, StatusSimulator } from '../test/operator/cluster.ts';
 import { mcpServerCRD } from '../src/api/v1alpha1/crd.ts';
 import { histogramQuantile, parsePrometheusText } from './quantile.ts';
@@ -40,6 +41,8 @@ if (!Number.isInteger(N) || N < 1 || !Number.isInteger(CONCURRENCY) || CONCURREN
   process.exit(2);
 }
 
+/** Where the converged operator's heap snapshot goes (a diagnostic; off by default). */
+const SNAPSHOT_DIR = process.env.BENCH_HEAP_SNAPSHOT;
 const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete']);
 const INGRESS_CLASS = 'bench';
 const config = (() => {
@@ -215,6 +218,8 @@ interface OperatorProcess {
   metrics(): Promise<ReturnType<typeof parsePrometheusText>>;
   /** Linux /proc figures of the process, in bytes: current and peak resident set. */
   memory(): { rss: number; peak: number };
+  /** Writes a .heapsnapshot into BENCH_HEAP_SNAPSHOT, when that is set. */
+  heapSnapshot(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -242,6 +247,7 @@ async function startOperator(kubeconfigFile: string, namespace: string): Promise
     [
       // Node flags for the operator process (e.g. --max-old-space-size=…), as its container would set them.
       ...(process.env.BENCH_OPERATOR_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
+      ...(SNAPSHOT_DIR ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${SNAPSHOT_DIR}`] : []),
       new URL('../dist/cmd/main.js', import.meta.url).pathname,
       'run',
       `--kubeconfig=${kubeconfigFile}`,
@@ -251,7 +257,11 @@ async function startOperator(kubeconfigFile: string, namespace: string): Promise
       `--health-probe-bind-address=127.0.0.1:${healthPort}`,
       '--log-level=error',
     ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      // As the install's Deployment runs it.
+      env: { ...process.env, NODE_OPTIONS: OPERATOR_NODE_OPTIONS },
+    },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   // Ready once its caches have synced.
@@ -275,6 +285,17 @@ async function startOperator(kubeconfigFile: string, namespace: string): Promise
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
+    },
+    heapSnapshot: async () => {
+      if (!SNAPSHOT_DIR) return;
+      const before = new Set(readdirSync(SNAPSHOT_DIR));
+      child.kill('SIGUSR2');
+      // Written synchronously by the operator: its metrics answer again once it is done.
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 200));
+        if (!readdirSync(SNAPSHOT_DIR).some((f) => !before.has(f))) continue;
+        if (await httpText(`http://127.0.0.1:${metricsPort}/metrics`).catch(() => undefined)) break;
+      }
     },
   };
 }
@@ -422,6 +443,8 @@ try {
   const reconcileP50Ms = histogramQuantile(0.5, buckets) * 1000;
   const reconcileP99Ms = histogramQuantile(0.99, buckets) * 1000;
   const { peak: peakRss } = operator.memory();
+  // What the converged operator holds, for a heap profiler (BENCH_HEAP_SNAPSHOT=DIR).
+  await operator.heapSnapshot();
   await operator.stop();
   await watcher.stop();
 

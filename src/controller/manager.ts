@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KubeObject, KubePort, ResourceRef } from '@mcp-operator/kube-core/port';
 import { objectKey, splitKey } from './cache.ts';
+import { compactObject, StringTable } from './compact.ts';
 import type { IndexFunc } from './cache.ts';
 import { realClock } from './clock.ts';
 import type { Clock } from './clock.ts';
@@ -138,6 +139,9 @@ export class Manager {
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #controllers: ControllerSpec[] = [];
+  /** Shared by every cache, so a server's strings are stored once across its kinds. */
+  readonly #strings = new StringTable();
+  readonly #cacheTransform: (obj: KubeObject) => KubeObject;
   readonly #informers = new Map<string, Informer[]>();
   readonly #indexes: { resource: ResourceRef; name: string; fn: IndexFunc }[] = [];
   #synced = false;
@@ -150,6 +154,8 @@ export class Manager {
     this.#clock = options.clock ?? realClock;
     this.#log = options.logger;
     this.metrics = options.metrics ?? createRuntimeMetrics();
+    const trim = options.fieldManager ? keepManagedFieldsOf(options.fieldManager) : undefined;
+    this.#cacheTransform = (obj) => compactObject(trim ? trim(obj) : obj, this.#strings);
   }
 
   addController(spec: ControllerSpec): void {
@@ -304,7 +310,7 @@ export class Manager {
             ...(labelSelector ? { labelSelector } : {}),
             resyncPeriodMs: o.resyncPeriodMs ?? 600_000,
             clock: this.#clock,
-            ...(o.fieldManager ? { transform: keepManagedFieldsOf(o.fieldManager) } : {}),
+            transform: this.#cacheTransform,
             ...(o.informer?.watchTimeoutSeconds
               ? { watchTimeoutSeconds: o.informer.watchTimeoutSeconds }
               : {}),

@@ -1,0 +1,73 @@
+// How compactly the informer caches hold objects. A decoded object is a tree
+// of small JS objects and strings; thousands of cached objects repeat the
+// same strings (namespaces, API versions, images, timestamps, the owner's uid
+// in each child) and the same empty object (every leaf of a managedFields
+// FieldsV1 set is `{}`). Both are shared here, so memory grows with what is
+// distinct in a server rather than with how many times it is written down.
+import type { KubeObject } from '@mcp-operator/kube-core/port';
+
+/** Every `{}` leaf of a cached FieldsV1 set; frozen, so a reader cannot change them all at once. */
+const EMPTY: Readonly<Record<string, never>> = Object.freeze({});
+
+/** Keys whose values differ on every write: interning them would only churn the table. */
+const NOT_INTERNED = new Set(['resourceVersion']);
+
+/** Longer strings (a script, a certificate) are rarely repeated; not worth a table entry. */
+const MAX_INTERNED_LENGTH = 256;
+
+/**
+ * One copy of each string seen. Bounded: when full it starts over, which
+ * costs only the sharing of what was in it, never a wrong value.
+ */
+export class StringTable {
+  readonly #table = new Map<string, string>();
+  readonly #capacity: number;
+
+  constructor(capacity = 1 << 17) {
+    this.#capacity = capacity;
+  }
+
+  get size(): number {
+    return this.#table.size;
+  }
+
+  intern(value: string): string {
+    if (value.length > MAX_INTERNED_LENGTH) return value;
+    const known = this.#table.get(value);
+    if (known !== undefined) return known;
+    if (this.#table.size >= this.#capacity) this.#table.clear();
+    this.#table.set(value, value);
+    return value;
+  }
+}
+
+/**
+ * A copy of `obj` that shares strings through `strings` and empty FieldsV1
+ * leaves through one frozen object; equal to `obj` by value, which is not
+ * changed.
+ */
+export function compactObject<T extends KubeObject>(obj: T, strings: StringTable): T {
+  return copy(obj, undefined, strings) as T;
+}
+
+function copy(value: unknown, key: string | undefined, strings: StringTable): unknown {
+  if (typeof value === 'string')
+    return key && NOT_INTERNED.has(key) ? value : strings.intern(value);
+  if (Array.isArray(value)) return value.map((item) => copy(item, undefined, strings));
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = k === 'fieldsV1' ? fieldSet(v) : copy(v, k, strings);
+  }
+  return out;
+}
+
+/** A FieldsV1 set with every empty leaf the shared EMPTY (its keys are already V8's interned names). */
+function fieldSet(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const entries = Object.entries(value);
+  if (entries.length === 0) return EMPTY;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of entries) out[k] = fieldSet(v);
+  return out;
+}

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { compactObject, StringTable } from '../../src/controller/compact.ts';
+import type { KubeObject } from '@mcp-operator/kube-core/port';
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+const child = (name: string, rv: string): KubeObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: {
+    name,
+    namespace: 'team-a',
+    resourceVersion: rv,
+    ownerReferences: [
+      {
+        apiVersion: 'mcpruntime.org/v1alpha1',
+        kind: 'MCPServer',
+        name,
+        uid: 'u-1',
+        controller: true,
+      },
+    ],
+    managedFields: [
+      {
+        manager: 'mcp-runtime-operator',
+        operation: 'Update',
+        fieldsV1: {
+          'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } },
+          'f:spec': { 'f:replicas': {} },
+        },
+      },
+    ],
+  },
+  spec: {
+    replicas: 1,
+    template: { spec: { containers: [{ name, image: 'ghcr.io/acme/tools:1.0.0' }] } },
+  },
+});
+
+describe('compactObject', () => {
+  it('returns an equal copy and leaves the original alone', () => {
+    const original = deepFreeze(child('weather', '17'));
+    const table = new StringTable();
+    const copy = compactObject(original, table);
+    assert.deepEqual(copy, original);
+    assert.notEqual(copy, original);
+  });
+
+  it('keeps one copy of each string across objects, except resourceVersions', () => {
+    const table = new StringTable();
+    compactObject(child('weather', '17'), table);
+    const afterOne = table.size;
+    // Same namespace, owner uid, image, kinds and managers: only the new name is new.
+    compactObject(child('tickets', '18'), table);
+    assert.equal(table.size, afterOne + 1);
+    // The first object's strings, less its resourceVersion.
+    assert.deepEqual(
+      afterOne,
+      new Set([
+        'apps/v1',
+        'Deployment',
+        'weather',
+        'team-a',
+        'mcpruntime.org/v1alpha1',
+        'MCPServer',
+        'u-1',
+        'mcp-runtime-operator',
+        'Update',
+        'ghcr.io/acme/tools:1.0.0',
+      ]).size,
+    );
+  });
+
+  it('shares one frozen object for every empty leaf of a FieldsV1 set', () => {
+    const table = new StringTable();
+    const leaf = (o: KubeObject, ...path: string[]) =>
+      path.reduce<unknown>(
+        (at, key) => (at as Record<string, unknown>)[key],
+        (o.metadata.managedFields as { fieldsV1: unknown }[])[0]!.fieldsV1,
+      );
+    const a = compactObject(child('a', '1'), table);
+    const b = compactObject(child('b', '2'), table);
+    const empty = leaf(a, 'f:metadata', 'f:labels', 'f:app');
+    assert.equal(leaf(a, 'f:spec', 'f:replicas'), empty);
+    assert.equal(leaf(b, 'f:metadata', 'f:labels', '.'), empty);
+    assert.ok(Object.isFrozen(empty));
+    assert.throws(() => {
+      (empty as Record<string, unknown>).x = 1;
+    }, TypeError);
+  });
+
+  it('starts the table over when it is full, still answering every string right', () => {
+    const table = new StringTable(3);
+    const values = ['a', 'b', 'c', 'd', 'a', 'e'];
+    assert.deepEqual(
+      values.map((v) => table.intern(v)),
+      values,
+    );
+    assert.ok(table.size <= 3);
+    const long = 'x'.repeat(300);
+    assert.equal(table.intern(long), long);
+    assert.ok(table.size <= 3, 'long strings are not kept');
+  });
+});
