@@ -53,21 +53,39 @@ export function compactObject<T extends KubeObject>(obj: T, strings: StringTable
 function copy(value: unknown, key: string | undefined, strings: StringTable): unknown {
   if (typeof value === 'string')
     return key && NOT_INTERNED.has(key) ? value : strings.intern(value);
-  if (Array.isArray(value)) return value.map((item) => copy(item, undefined, strings));
   if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const items: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) items[i] = copy(value[i], undefined, strings);
+    return items;
+  }
+  const source = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    out[k] = k === 'fieldsV1' ? fieldSet(v) : copy(v, k, strings);
+  for (const k of Object.keys(source)) {
+    set(out, k, k === 'fieldsV1' ? fieldSet(source[k]) : copy(source[k], k, strings));
   }
   return out;
+}
+
+/** As JSON.parse sets keys: "__proto__" is data, not the prototype. */
+function set(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(out, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else out[key] = value;
 }
 
 /** A FieldsV1 set with every empty leaf the shared EMPTY (its keys are already V8's interned names). */
 function fieldSet(value: unknown): unknown {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-  const entries = Object.entries(value);
-  if (entries.length === 0) return EMPTY;
+  const source = value as Record<string, unknown>;
+  const keys = Object.keys(source);
+  if (keys.length === 0) return EMPTY;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of entries) out[k] = fieldSet(v);
+  for (const k of keys) set(out, k, fieldSet(source[k]));
   return out;
 }

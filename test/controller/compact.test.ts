@@ -109,3 +109,15 @@ describe('compactObject', () => {
     assert.ok(table.size <= 3, 'long strings are not kept');
   });
 });
+
+describe('compactObject and odd keys', () => {
+  it('keeps a "__proto__" key as data', () => {
+    const parsed = JSON.parse(
+      '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"},"data":{"__proto__":"p","constructor":"c"}}',
+    ) as KubeObject & { data: Record<string, unknown> };
+    const copy = compactObject(parsed, new StringTable());
+    assert.deepEqual(Object.keys(copy.data), ['__proto__', 'constructor']);
+    assert.equal(Object.getPrototypeOf(copy.data), Object.prototype);
+    assert.equal(JSON.stringify(copy), JSON.stringify(parsed));
+  });
+});
