@@ -145,9 +145,16 @@ let progress = '';
 const progressTimer = setInterval(() => {
   if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${progress}`);
 }, 200);
+// Off a terminal (a CI log) a line per phase and then one every 2 s, not one per update.
+let lastPrinted = { phase: '', at: 0 };
 const say = (line: string) => {
   progress = line;
-  if (!process.stderr.isTTY) process.stderr.write(`${line}\n`);
+  if (process.stderr.isTTY) return;
+  const phase = line.split(':')[0]!;
+  const now = performance.now();
+  if (phase === lastPrinted.phase && now - lastPrinted.at < 2000) return;
+  lastPrinted = { phase, at: now };
+  process.stderr.write(`${line}\n`);
 };
 
 // ---- the floor: the minimal writes, by a plain client ---------------------------
