@@ -22,6 +22,17 @@ import { parseOperatorEnv } from '../src/cmd/env.ts';
 import { Informer } from '../src/controller/informer.ts';
 import { createKubeClient, restConfigFromYaml } from '../src/kube/client.ts';
 import { desiredState } from '../src/operator/desired.ts';
+import type { DesiredState } from '../src/operator/desired.ts';
+import {
+  deploymentReadiness,
+  gatewayReadiness,
+  ingressReadiness,
+  serviceReadiness,
+} from '../src/operator/readiness.ts';
+import { computeStatus } from '../src/operator/status.ts';
+import { canonicalURL } from '../src/api/v1alpha1/effective.ts';
+import { rfc3339 } from '@mcp-operator/kube-core/time';
+import { SIMULATED_ADDRESS } from '@mcp-operator/local-control-plane/controllers/ingresses';
 import { OPERATOR_NODE_OPTIONS } from '../src/install/manager.ts';
 import { ingressClass, StatusSimulator } from '../test/operator/cluster.ts';
 import { mcpServerCRD } from '../src/api/v1alpha1/crd.ts';
@@ -185,16 +196,17 @@ async function floor(port: KubePort, namespace: string): Promise<FloorFigures> {
     const built = desiredState(server as unknown as MCPServer, config);
     if (!built.ok) throw new Error(built.message);
     const { deployment, service, ingress } = built.desired;
+    const created: KubeObject[] = [];
     for (const [resource, object] of [
       [RESOURCES.deployments, deployment],
       [RESOURCES.services, service],
       [RESOURCES.ingresses, ingress],
     ] as const) {
-      await port.create(resource, object, { fieldManager: 'bench' });
+      created.push(await port.create(resource, object, { fieldManager: 'bench' }));
     }
     await port.update(
       RESOURCES.mcpServers,
-      { ...server, status: { phase: 'Ready', observedGeneration: server.metadata.generation } },
+      { ...server, status: readyStatus(server, built.desired, created) },
       { fieldManager: 'bench', subresource: 'status' },
     );
     done++;
@@ -215,6 +227,61 @@ async function floor(port: KubePort, namespace: string): Promise<FloorFigures> {
     lastTenthMs: (end - beforeLast) / tenth,
     deleteMs: (performance.now() - deleteStart) / deletes,
   };
+}
+
+/**
+ * The status the operator writes for this server once it is Ready, from the
+ * operator's own readiness and status functions over its children as their
+ * controllers leave them: the floor writes the same end state, only with no
+ * request to spare.
+ */
+function readyStatus(server: KubeObject, desired: DesiredState, created: KubeObject[]) {
+  const [deployment, service, ingress] = created as [KubeObject, KubeObject, KubeObject];
+  const replicas = Number((desired.deployment.spec as { replicas?: number }).replicas ?? 1);
+  const owned = (object: KubeObject) => ({ state: 'owned', object }) as const;
+  const deploymentReady = deploymentReadiness(
+    owned({
+      ...deployment,
+      status: {
+        observedGeneration: deployment.metadata.generation,
+        replicas,
+        updatedReplicas: replicas,
+        readyReplicas: replicas,
+        availableReplicas: replicas,
+      },
+    }),
+    replicas,
+  );
+  const surfaces = {
+    deployment: deploymentReady,
+    service: serviceReadiness(owned(service), desired.service),
+    ingress: ingressReadiness(
+      owned({ ...ingress, status: { loadBalancer: { ingress: [{ ip: SIMULATED_ADDRESS }] } } }),
+      {
+        mode: config.ingressReadinessMode,
+        className: String((ingress.spec as { ingressClassName?: string }).ingressClassName),
+        classExists: true,
+      },
+    ),
+    ...(desired.gateway.enabled
+      ? { gateway: gatewayReadiness({ deployment: deploymentReady }) }
+      : {}),
+  };
+  const status = computeStatus(
+    undefined,
+    {
+      kind: 'observed',
+      surfaces,
+      url: canonicalURL({ ...desired.route, loadBalancerAddress: SIMULATED_ADDRESS }),
+      image: desired.image,
+      path: desired.route.path,
+    },
+    server.metadata.generation ?? 0,
+    rfc3339(new Date()),
+  );
+  if (status.phase !== 'Ready')
+    throw new Error(`the floor's status is ${status.phase}: ${status.message}`);
+  return status;
 }
 
 // ---- the operator, as deployed: `mcp-operator run` in its own process -----------
@@ -254,7 +321,9 @@ async function startOperator(kubeconfigFile: string, namespace: string): Promise
     [
       // Node flags for the operator process (e.g. --max-old-space-size=…), as its container would set them.
       ...(process.env.BENCH_OPERATOR_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
-      ...(SNAPSHOT_DIR ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${SNAPSHOT_DIR}`] : []),
+      ...(SNAPSHOT_DIR
+        ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${SNAPSHOT_DIR}`]
+        : []),
       new URL('../dist/cmd/main.js', import.meta.url).pathname,
       'run',
       `--kubeconfig=${kubeconfigFile}`,

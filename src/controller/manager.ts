@@ -56,6 +56,8 @@ export interface ControllerSpec {
   watches?: SecondaryWatch[];
   reconciler: Reconciler;
   maxConcurrentReconciles?: number;
+  /** An update of a primary that needs no pass (controller-runtime's predicates); default none. */
+  ignoreUpdate?(old: KubeObject, updated: KubeObject): boolean;
 }
 
 export interface LeaderElectionConfig {
@@ -353,16 +355,20 @@ export class Manager {
         resource: ResourceRef,
         labelSelector: string | undefined,
         map: (o: KubeObject) => string[],
+        ignoreUpdate?: (old: KubeObject, updated: KubeObject) => boolean,
       ) => {
         for (const informer of this.#informerFor(resource, labelSelector)) {
           informer.addHandler({
             onAdd: (o) => enqueue(map(o)),
-            onUpdate: (old, o) => enqueue([...new Set([...map(old), ...map(o)])]),
+            onUpdate: (old, o) => {
+              if (ignoreUpdate?.(old, o)) return;
+              enqueue([...new Set([...map(old), ...map(o)])]);
+            },
             onDelete: (o) => enqueue(map(o)),
           });
         }
       };
-      on(spec.for, undefined, (o) => [objectKey(o)]);
+      on(spec.for, undefined, (o) => [objectKey(o)], spec.ignoreUpdate?.bind(spec));
       for (const owned of spec.owns ?? [])
         on(owned.resource, owned.labelSelector, (o) => ownerKeys(o, spec.for));
       for (const watch of spec.watches ?? [])

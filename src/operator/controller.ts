@@ -6,6 +6,7 @@
 import { MANAGED_BY_SELECTOR } from '../api/v1alpha1/defaults.ts';
 import type { Clock } from '../controller/clock.ts';
 import type { Logger } from '../controller/logging.ts';
+import { objectKey } from '../controller/cache.ts';
 import type { ControllerSpec, Manager } from '../controller/manager.ts';
 import { isObject } from '@mcp-operator/kube-core/json';
 import { RESOURCES } from '@mcp-operator/kube-core/port';
@@ -71,6 +72,9 @@ export function mcpServerController(options: MCPServerControllerOptions): Contro
       { resource: RESOURCES.mcpServers, map: (server) => reconciler.routes.sharing(server) },
     ],
     reconciler,
+    // The update event of the operator's own status write needs no pass.
+    ignoreUpdate: (old, updated) =>
+      reconciler.statusEchoes.isEcho(objectKey(updated), old, updated),
     ...(options.maxConcurrentReconciles
       ? { maxConcurrentReconciles: options.maxConcurrentReconciles }
       : {}),

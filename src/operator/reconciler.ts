@@ -37,6 +37,7 @@ import {
 } from './readiness.ts';
 import type { Observed, Readiness } from './readiness.ts';
 import { RouteIndex } from './route-index.ts';
+import { StatusEchoes } from './status-echo.ts';
 import { routeConflictMessage } from './routes.ts';
 import { boundedMessage, computeStatus } from './status.ts';
 import type { Outcome, Surfaces } from './status.ts';
@@ -97,6 +98,8 @@ export function missingStaticDefaults(spec: unknown): Record<string, unknown> {
 export class MCPServerReconciler implements Reconciler {
   readonly #deps: ReconcilerDeps;
   readonly routes: RouteIndex;
+  /** The status writes whose update events need no pass. */
+  readonly statusEchoes = new StatusEchoes();
   readonly #pullSecrets: PullSecretKeeper;
 
   constructor(deps: ReconcilerDeps) {
@@ -113,6 +116,7 @@ export class MCPServerReconciler implements Reconciler {
       // Gone: the owned objects go through their owner references.
       metrics?.forget(key);
       this.routes.forget(key);
+      this.statusEchoes.forget(key);
       return {};
     }
     server = await this.#persistStaticDefaults(server, context.log);
@@ -417,6 +421,7 @@ export class MCPServerReconciler implements Reconciler {
         { ...server, metadata, status },
         { fieldManager: FIELD_MANAGER, subresource: 'status' },
       );
+      this.statusEchoes.wrote(key, status);
     } catch (err) {
       if (err instanceof ConflictError) {
         log?.debug('status changed meanwhile; retrying with the newer object');

@@ -215,6 +215,50 @@ describe('manager', () => {
     assert.equal(started, 1, 'no new work after shutdown began');
   });
 
+  it('enqueues no update of a primary that ignoreUpdate turns away', async () => {
+    const seen: string[] = [];
+    const manager = new Manager({ port, logger: silent() });
+    manager.addController({
+      name: 'quiet',
+      for: RESOURCES.configmaps,
+      maxConcurrentReconciles: 1,
+      ignoreUpdate: (_old, updated) => updated.metadata.labels?.quiet === 'yes',
+      reconciler: {
+        reconcile(req) {
+          if (req.name.startsWith('quiet-')) seen.push(req.name);
+          return Promise.resolve();
+        },
+      },
+    });
+    const stop = new AbortController();
+    const running = manager.run(stop.signal);
+    const label = (quiet: string) =>
+      port.patch(
+        RESOURCES.configmaps,
+        'default',
+        'quiet-a',
+        'merge',
+        { metadata: { labels: { quiet } } },
+        { fieldManager: 'test' },
+      );
+    try {
+      await port.create(RESOURCES.configmaps, configMap('quiet-a'), { fieldManager: 'test' });
+      await eventually(() => seen.length === 1, 'the first reconcile');
+      await label('yes');
+      // Watch events come in order and one worker takes keys in order: had the
+      // update been queued, quiet-a would be reconciled before quiet-b.
+      await port.create(RESOURCES.configmaps, configMap('quiet-b'), { fieldManager: 'test' });
+      await eventually(() => seen.includes('quiet-b'), 'the barrier reconcile');
+      assert.deepEqual(seen, ['quiet-a', 'quiet-b']);
+      await label('no');
+      await eventually(() => seen.length === 3, 'the update that is not ignored');
+      assert.deepEqual(seen, ['quiet-a', 'quiet-b', 'quiet-a']);
+    } finally {
+      stop.abort();
+      await running;
+    }
+  });
+
   describe('leader election', () => {
     const lease = {
       namespace: 'default',

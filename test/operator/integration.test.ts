@@ -438,6 +438,23 @@ describe('the MCPServer operator', () => {
     );
   });
 
+  it('writes the status back when someone else changes it (only its own writes are ignored)', async () => {
+    await create(manifest(ns, 'eta'));
+    const ready = await statusWhen('eta', (s) => s.phase === 'Ready', 'Ready');
+    const live = await get(RESOURCES.mcpServers, 'eta');
+    await cluster.admin.update(
+      RESOURCES.mcpServers,
+      { ...live, status: { ...ready, phase: 'Error', message: 'written by someone else' } },
+      { fieldManager: 'someone', subresource: 'status' },
+    );
+    const restored = await statusWhen(
+      'eta',
+      (s) => s.phase === 'Ready' && s.message !== 'written by someone else',
+      'Ready again',
+    );
+    assert.deepEqual(restored.conditions, ready.conditions);
+  });
+
   it('deletes nothing by hand: the children go with the MCPServer', async () => {
     const created = await create(manifest(ns, 'epsilon'));
     await ready('epsilon');
