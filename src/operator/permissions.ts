@@ -49,6 +49,13 @@ export const PERMISSIONS: readonly Permission[] = [
     why: 'owned children as above, and removed when routing is switched off (children.ts)',
   },
   {
+    resource: RESOURCES.ingresses,
+    subresource: 'status',
+    verbs: ['update'],
+    role: 'operator',
+    why: 'an Ingress moved to another class loses the address its previous controller wrote (reconciler.ts)',
+  },
+  {
     resource: RESOURCES.ingressClasses,
     verbs: ['list', 'watch'],
     role: 'operator',

@@ -311,7 +311,41 @@ export class MCPServerReconciler implements Reconciler {
         related,
       });
     }
+    if (
+      resource === RESOURCES.ingresses &&
+      result.wrote?.kind === 'updated' &&
+      result.wrote.fields.some((f) => f.startsWith('spec.ingressClassName')) &&
+      result.observed.state === 'owned' &&
+      loadBalancerAddress(result.observed.object)
+    ) {
+      return { state: 'owned', object: await this.#forgetAddress(result.observed.object) };
+    }
     return result.observed;
+  }
+
+  /**
+   * The Ingress moved to another class: the address in its status is the
+   * previous controller's, which no longer serves it. Cleared, so readiness
+   * (and a hostless URL) wait for the new class's controller to publish its
+   * own, as Ingress controllers write only the Ingresses of their class.
+   */
+  async #forgetAddress(ingress: KubeObject): Promise<KubeObject> {
+    const { managedFields: _cached, ...metadata } = ingress.metadata;
+    const status = { ...(isObject(ingress.status) ? ingress.status : {}), loadBalancer: {} };
+    try {
+      return await this.#deps.port.update(
+        RESOURCES.ingresses,
+        { ...ingress, metadata, status },
+        { fieldManager: FIELD_MANAGER, subresource: 'status' },
+      );
+    } catch (err) {
+      // Written meanwhile (the new controller, most likely): this pass still must not count it.
+      if (err instanceof ConflictError) return { ...ingress, status };
+      throw new ChildWriteError(
+        `failed to reconcile Ingress: clearing the previous class's address: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
   }
 
   async #ensurePullSecret(server: StoredServer, secret: KubeObject): Promise<void> {

@@ -10,6 +10,7 @@ import { RESOURCES } from '@mcp-operator/kube-core/port';
 import type { KubeObject, ResourceRef } from '@mcp-operator/kube-core/port';
 import {
   SILENT_CLASS,
+  TEST_CLASS,
   eventually,
   exists,
   ingressClass,
@@ -32,6 +33,23 @@ function helpers(cluster: () => TestCluster) {
       what: string,
       ms?: number,
     ) => statusWhen(cluster().admin, namespace, name, ok, what, ms),
+  };
+}
+
+/** A cluster with one namespace and an operator watching it, for one describe block. */
+function oneNamespace(env: Record<string, string> = {}) {
+  let cluster: TestCluster | undefined;
+  let namespace = '';
+  before(async () => {
+    cluster = await startCluster();
+    [namespace] = (await cluster.namespaces(1)) as [string];
+    cluster.startOperator([namespace], env);
+  });
+  after(() => cluster?.stop());
+  return {
+    h: helpers(() => cluster!),
+    ns: () => namespace,
+    cluster: () => cluster!,
   };
 }
 
@@ -164,20 +182,11 @@ describe('steady state', () => {
 });
 
 describe('permissive ingress readiness', () => {
-  let cluster: TestCluster;
-  let ns: string;
-  const h = helpers(() => cluster);
-
-  before(async () => {
-    cluster = await startCluster();
-    [ns] = (await cluster.namespaces(1)) as [string];
-    cluster.startOperator([ns], { MCP_INGRESS_READINESS_MODE: 'permissive' });
-  });
-  after(() => cluster.stop());
+  const { h, ns } = oneNamespace({ MCP_INGRESS_READINESS_MODE: 'permissive' });
 
   it('is Ready once the Ingress exists with its rules, even without an address', async () => {
-    await h.create(manifest(ns, 'portfwd', { ingressClass: SILENT_CLASS }));
-    const status = await h.statusWhen(ns, 'portfwd', (s) => s.phase === 'Ready', 'Ready');
+    await h.create(manifest(ns(), 'portfwd', { ingressClass: SILENT_CLASS }));
+    const status = await h.statusWhen(ns(), 'portfwd', (s) => s.phase === 'Ready', 'Ready');
     assert.equal(status.ingressReady, true);
     assert.equal(
       status.conditions?.find((c) => c.type === 'IngressReady')?.reason,
@@ -288,5 +297,48 @@ describe('the provisioned registry', () => {
       cluster.plane.clearDenyRules();
     }
     await operator.stop();
+  });
+});
+
+// kube-apiserver serves ingresses/status (the Ingress status strategy keeps the
+// spec and validates only status.loadBalancer, where an empty value is valid).
+describe('an Ingress moved to another class', () => {
+  const { h, ns, cluster } = oneNamespace();
+  const moveTo = (ingressClass: string) =>
+    cluster().admin.patch(
+      RESOURCES.mcpServers,
+      ns(),
+      'moving',
+      'merge',
+      { spec: { ingressClass } },
+      { fieldManager: 'test' },
+    );
+
+  it('is not Ready on the address the previous class published', async () => {
+    await h.create(manifest(ns(), 'moving'));
+    const before = await h.statusWhen(ns(), 'moving', (s) => s.phase === 'Ready', 'Ready');
+    assert.match(before.url ?? '', /^http/);
+    await moveTo(SILENT_CLASS);
+    // The silent class's controller publishes no address: strict readiness waits.
+    const moved = await h.statusWhen(
+      ns(),
+      'moving',
+      (s) => s.phase === 'PartiallyReady',
+      'PartiallyReady after the move',
+    );
+    assert.equal(moved.ingressReady, false);
+    assert.equal(
+      moved.conditions?.find((c) => c.type === 'IngressReady')?.reason,
+      'NoLoadBalancerAddress',
+    );
+    const ingress = await cluster().admin.get<
+      KubeObject & { spec: { ingressClassName: string }; status?: { loadBalancer?: unknown } }
+    >(RESOURCES.ingresses, ns(), 'moving');
+    assert.equal(ingress.spec.ingressClassName, SILENT_CLASS);
+    assert.deepEqual(ingress.status?.loadBalancer ?? {}, {});
+    // Back to a class whose controller publishes: Ready on the address it writes.
+    await moveTo(TEST_CLASS);
+    const back = await h.statusWhen(ns(), 'moving', (s) => s.phase === 'Ready', 'Ready again');
+    assert.equal(back.url, before.url);
   });
 });

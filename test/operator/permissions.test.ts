@@ -16,7 +16,7 @@ import { LeaderElector } from '../../src/controller/leader-election.ts';
 import { PERMISSIONS } from '../../src/operator/permissions.ts';
 import { RESOURCES } from '@mcp-operator/kube-core/port';
 import type { KubeObject } from '@mcp-operator/kube-core/port';
-import { applyCRD, eventually, looseCRD, manifest, startCluster } from './cluster.ts';
+import { applyCRD, eventually, looseCRD, manifest, SILENT_CLASS, startCluster } from './cluster.ts';
 import type { RunningOperator, TestCluster } from './cluster.ts';
 import { PermittedPort } from './permitted-port.ts';
 
@@ -147,6 +147,17 @@ describe('the operator program uses every permission its roles grant', () => {
         }, `the ${resource.kind} re-created`);
       }
     }
+    // Another class: the previous class's address is cleared from the Ingress's status.
+    await patchSpec('mover', { ingressClass: SILENT_CLASS });
+    await eventually(async () => {
+      const ingress = await cluster.admin.get<
+        KubeObject & { spec: { ingressClassName: string }; status?: { loadBalancer?: object } }
+      >(RESOURCES.ingresses, ns, 'mover');
+      return (
+        ingress.spec.ingressClassName === SILENT_CLASS &&
+        Object.keys(ingress.status?.loadBalancer ?? {}).length === 0
+      );
+    }, 'the Ingress in the new class, without the old address');
     // Moving onto the held route costs the mover its Ingress.
     await patchSpec('mover', { ingressHost: 'held.example.com', publicPathPrefix: 'holder' });
     await eventually(async () => {
