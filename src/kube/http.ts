@@ -136,31 +136,42 @@ export class KubeHttp {
     }
     const send = this.#secure ? httpsRequest : httpRequest;
     const { onResponse } = this.#options;
-    const response = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = send(
-        {
-          protocol: this.#server.protocol,
-          hostname: this.#server.hostname.replace(/^\[|\]$/g, ''),
-          port: this.#server.port,
-          path: `${this.#server.pathname.replace(/\/$/, '')}${request.path}`,
-          method: request.method,
-          headers,
-          agent,
-          ...(this.#config.tls.serverName ? { servername: this.#config.tls.serverName } : {}),
-        },
-        resolve,
-      );
-      req.on('error', reject);
-      // Destroyed without an error: one would reach a socket already back in the pool.
-      const abort = () => {
-        reject(new Error('the request was aborted'));
-        req.destroy();
-      };
-      if (signal.aborted) abort();
-      else signal.addEventListener('abort', abort, { once: true });
-      req.on('close', () => signal.removeEventListener('abort', abort));
-      req.end(body);
-    }).catch((err: unknown) => {
+    const attempt = (retry: boolean) =>
+      new Promise<IncomingMessage>((resolve, reject) => {
+        const req = send(
+          {
+            protocol: this.#server.protocol,
+            hostname: this.#server.hostname.replace(/^\[|\]$/g, ''),
+            port: this.#server.port,
+            path: `${this.#server.pathname.replace(/\/$/, '')}${request.path}`,
+            method: request.method,
+            headers,
+            agent,
+            ...(this.#config.tls.serverName ? { servername: this.#config.tls.serverName } : {}),
+          },
+          resolve,
+        );
+        req.on('error', (err) => {
+          // A kept-alive connection the server closed as it was reused (its
+          // idle timeout): sent once more on a new connection, as Node's
+          // documentation advises. Should the first have arrived after all, a
+          // create is refused as AlreadyExists and an update by its
+          // resourceVersion, both of which callers already handle.
+          if (retry && req.reusedSocket && isConnectionReset(err) && !signal.aborted) {
+            resolve(attempt(false));
+          } else reject(err);
+        });
+        // Destroyed without an error: one would reach a socket already back in the pool.
+        const abort = () => {
+          reject(new Error('the request was aborted'));
+          req.destroy();
+        };
+        if (signal.aborted) abort();
+        else signal.addEventListener('abort', abort, { once: true });
+        req.on('close', () => signal.removeEventListener('abort', abort));
+        req.end(body);
+      });
+    const response = await attempt(true).catch((err: unknown) => {
       onResponse?.(request.method, '<error>');
       throw err;
     });
@@ -213,6 +224,11 @@ function headersOf(headers: IncomingHttpHeaders): Record<string, string> {
     if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return out;
+}
+
+function isConnectionReset(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ECONNRESET' || code === 'EPIPE';
 }
 
 function describe(request: HttpRequest): string {

@@ -650,11 +650,15 @@ describe('loadKubeConfig', () => {
     writeFileSync(
       contextOnly,
       stringify({
-        contexts: [{ name: 'x', context: { cluster: 'c-b.yaml', user: 'u-b.yaml', namespace: 'n' } }],
+        contexts: [
+          { name: 'x', context: { cluster: 'c-b.yaml', user: 'u-b.yaml', namespace: 'n' } },
+        ],
         'current-context': 'x',
       }),
     );
-    const merged = loadKubeConfig({ env: { HOME: dir, KUBECONFIG: [contextOnly, b].join(delimiter) } });
+    const merged = loadKubeConfig({
+      env: { HOME: dir, KUBECONFIG: [contextOnly, b].join(delimiter) },
+    });
     assert.equal(serverOf(merged), 'https://b:6443');
     assert.equal(merged.namespace, 'n');
     assert.deepEqual(merged.credentials, { kind: 'token', token: 't' });
@@ -721,6 +725,39 @@ describe('loadKubeConfig', () => {
       assert.ok(list.items.some((o) => o.metadata.name === 'default'));
     } finally {
       await plane.stop();
+    }
+  });
+});
+
+describe('kept-alive connections', () => {
+  it('sends a request again on a new connection when the server closes the reused one', async () => {
+    // The server drops the first connection when its second request arrives,
+    // as a server's idle timeout can race a client reusing the connection.
+    let connections = 0;
+    const server = createServer((req, res) => {
+      const socket = req.socket as Socket & { served?: number };
+      socket.served = (socket.served ?? 0) + 1;
+      if (socket.served === 2 && connections === 1) {
+        socket.destroy();
+        return;
+      }
+      res
+        .writeHead(200, { 'Content-Type': 'application/json' })
+        .end(JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }));
+    });
+    server.on('connection', () => connections++);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = server.address();
+      const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      const port = createKubeClient(kubeConfigFor(insecureKubeConfig(url)));
+      await port.get(CM, NS, 'x');
+      const again = await port.get(CM, NS, 'x');
+      assert.equal(again.metadata.name, 'x');
+      assert.equal(connections, 2);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 });
