@@ -147,7 +147,6 @@ export class KubeHttp {
             method: request.method,
             headers,
             agent,
-            ...(this.#config.tls.serverName ? { servername: this.#config.tls.serverName } : {}),
           },
           resolve,
         );

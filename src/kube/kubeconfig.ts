@@ -214,6 +214,11 @@ function resolveCurrent(files: KubeconfigFile[], where: string): RestConfig {
   }
   const server = str(cluster.server);
   if (!server) throw new KubeConfigError(`${where}: cluster "${clusterName}" has no server`);
+  if (!/^https?:$/.test(URL.parse(server)?.protocol ?? '')) {
+    throw new KubeConfigError(
+      `${where}: cluster "${clusterName}" has server "${server}", which is not an https:// or http:// URL`,
+    );
+  }
   if (str(cluster['proxy-url'])) {
     throw new KubeConfigError(
       `${where}: cluster "${clusterName}" sets proxy-url, which this operator does not support; ` +

@@ -159,6 +159,11 @@ describe('reading a kubeconfig', () => {
       ],
       [{ 'proxy-url': 'http://proxy:3128' }, {}, /proxy-url, which this operator does not support/],
       [{ server: '' }, {}, /cluster "c" has no server/],
+      [
+        { server: 'k8s.example:6443' },
+        {},
+        /server "k8s.example:6443", which is not an https:\/\/ or http:\/\/ URL/,
+      ],
     ];
     for (const [cluster, user, message] of cases) {
       assert.throws(
@@ -356,6 +361,22 @@ describe('requests with each credential, end to end', () => {
     await assert.rejects(refused.list(RESOURCES.namespaces), UnauthorizedError);
     await assert.rejects(refused.list(RESOURCES.namespaces), UnauthorizedError);
     assert.equal(readFileSync(log, 'utf8').trim().split('\n').length, 3);
+  });
+
+  it('checks the server certificate against tls-server-name when one is set', async () => {
+    // The plane's certificate names 127.0.0.1 and localhost.
+    const withServerName = (name: string) => {
+      const doc = parse(plane.kubeconfig()) as { clusters: [{ cluster: Record<string, unknown> }] };
+      doc.clusters[0].cluster['tls-server-name'] = name;
+      return createKubeClient(restConfigFromYaml(stringify(doc)));
+    };
+    const list = await withServerName('localhost').list(RESOURCES.namespaces);
+    assert.ok(list.items.length > 0);
+    await assert.rejects(
+      withServerName('api.elsewhere.example').list(RESOURCES.namespaces),
+      (err: unknown) =>
+        err instanceof TransportError && /altnames|api\.elsewhere/i.test(err.message),
+    );
   });
 
   it('reports a plugin that is not installed with its install hint', async () => {
