@@ -56,7 +56,10 @@ export interface ControllerSpec {
   watches?: SecondaryWatch[];
   reconciler: Reconciler;
   maxConcurrentReconciles?: number;
-  /** An update of a primary that needs no pass (controller-runtime's predicates); default none. */
+  /**
+   * An update of a primary that needs no pass (controller-runtime's
+   * predicates); default none. Never asked about a periodic resync.
+   */
   ignoreUpdate?(old: KubeObject, updated: KubeObject): boolean;
 }
 
@@ -361,7 +364,8 @@ export class Manager {
           informer.addHandler({
             onAdd: (o) => enqueue(map(o)),
             onUpdate: (old, o) => {
-              if (ignoreUpdate?.(old, o)) return;
+              // A resync hands the same object as old and new; it always gets its pass.
+              if (old !== o && ignoreUpdate?.(old, o)) return;
               enqueue([...new Set([...map(old), ...map(o)])]);
             },
             onDelete: (o) => enqueue(map(o)),

@@ -259,6 +259,31 @@ describe('manager', () => {
     }
   });
 
+  it('still reconciles on the periodic resync whatever ignoreUpdate says', async () => {
+    let passes = 0;
+    const manager = new Manager({ port, logger: silent(), resyncPeriodMs: 50 });
+    manager.addController({
+      name: 'resynced',
+      for: RESOURCES.configmaps,
+      ignoreUpdate: () => true,
+      reconciler: {
+        reconcile(req) {
+          if (req.name === 'resynced') passes++;
+          return Promise.resolve();
+        },
+      },
+    });
+    const stop = new AbortController();
+    const running = manager.run(stop.signal);
+    try {
+      await port.create(RESOURCES.configmaps, configMap('resynced'), { fieldManager: 'test' });
+      await eventually(() => passes >= 3, 'passes from the resync');
+    } finally {
+      stop.abort();
+      await running;
+    }
+  });
+
   describe('leader election', () => {
     const lease = {
       namespace: 'default',
