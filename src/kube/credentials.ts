@@ -24,6 +24,8 @@ export class CredentialError extends Error {
 
 /** How long a token read from a file is used before the file is read again (client-go's). */
 export const TOKEN_FILE_REREAD_MS = 60_000;
+/** How long the last token is kept when the file could not be read again. */
+export const TOKEN_FILE_RETRY_MS = 10_000;
 
 export type RunPlugin = (
   command: string,
@@ -59,8 +61,12 @@ export class Authenticator {
     try {
       this.#cached = await this.#pending;
     } catch (err) {
-      // A token file briefly unreadable mid-rotation: keep the token we have, as client-go does.
-      if (cached && this.#config.credentials.kind === 'tokenFile') return cached.authorization;
+      // A token file briefly unreadable mid-rotation: keep the token we have, as
+      // client-go does, and look again after a while rather than on every request.
+      if (cached && this.#config.credentials.kind === 'tokenFile') {
+        this.#cached = { ...cached, until: this.#now() + TOKEN_FILE_RETRY_MS };
+        return cached.authorization;
+      }
       throw err;
     }
     return this.#cached.authorization;

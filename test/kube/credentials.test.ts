@@ -12,7 +12,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { createKubeClient, KubeConfigError, restConfigFromYaml } from '../../src/kube/client.ts';
-import { Authenticator, TOKEN_FILE_REREAD_MS } from '../../src/kube/credentials.ts';
+import {
+  Authenticator,
+  TOKEN_FILE_REREAD_MS,
+  TOKEN_FILE_RETRY_MS,
+} from '../../src/kube/credentials.ts';
 import type { RunPlugin } from '../../src/kube/credentials.ts';
 import type { RestConfig } from '../../src/kube/kubeconfig.ts';
 import { RESOURCES } from '@mcp-operator/kube-core/port';
@@ -222,6 +226,12 @@ describe('Authenticator', () => {
     rmSync(file);
     now += TOKEN_FILE_REREAD_MS;
     assert.equal(await bearer(), 'Bearer third');
+    // Read again only after a pause, not on every request.
+    writeFileSync(file, 'fourth\n');
+    assert.equal(await bearer(), 'Bearer third');
+    now += TOKEN_FILE_RETRY_MS;
+    assert.equal(await bearer(), 'Bearer fourth');
+    rmSync(file);
     await assert.rejects(
       new Authenticator(config({ kind: 'tokenFile', path: file })).authorize(never),
       /token file .*rotating-token could not be read/,
