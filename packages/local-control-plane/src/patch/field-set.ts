@@ -60,9 +60,12 @@ export class FieldSet {
 export function union(a: FieldSet, b: FieldSet): FieldSet {
   const out = new FieldSet();
   out.member = a.member || b.member;
-  for (const pe of new Set([...a.children.keys(), ...b.children.keys()])) {
-    const node = union(a.children.get(pe) ?? new FieldSet(), b.children.get(pe) ?? new FieldSet());
-    if (!node.isEmpty()) out.children.set(pe, node);
+  const keep = (pe: PathElement, node: FieldSet) => {
+    if (nonEmpty(node)) out.children.set(pe, node);
+  };
+  for (const [pe, left] of a.children) keep(pe, union(left, b.children.get(pe) ?? EMPTY));
+  for (const [pe, right] of b.children) {
+    if (!a.children.has(pe)) keep(pe, union(EMPTY, right));
   }
   return out;
 }
@@ -73,7 +76,7 @@ export function difference(a: FieldSet, b: FieldSet | undefined): FieldSet {
   out.member = a.member && !b?.member;
   for (const [pe, node] of a.children) {
     const rest = difference(node, b?.children.get(pe));
-    if (!rest.isEmpty()) out.children.set(pe, rest);
+    if (nonEmpty(rest)) out.children.set(pe, rest);
   }
   return out;
 }
@@ -85,10 +88,22 @@ export function intersection(a: FieldSet, b: FieldSet): FieldSet {
     const other = b.children.get(pe);
     if (!other) continue;
     const both = intersection(node, other);
-    if (!both.isEmpty()) out.children.set(pe, both);
+    if (nonEmpty(both)) out.children.set(pe, both);
   }
   return out;
 }
+
+/**
+ * Whether a set built by union, difference or intersection has a member: they
+ * keep only children with members, so a look at the node itself is enough
+ * (isEmpty walks the whole subtree, at every level of the recursion).
+ */
+function nonEmpty(built: FieldSet): boolean {
+  return built.member || built.children.size > 0;
+}
+
+/** The empty set, read and never written: what union pairs a one-sided subtree with. */
+const EMPTY = new FieldSet();
 
 /** Only the subtree under the top-level element `pe`. */
 export function onlyTop(set: FieldSet, pe: PathElement): FieldSet {
@@ -203,9 +218,11 @@ export function toFieldsV1(set: FieldSet): Record<string, unknown> {
   const keys = [...set.children.keys()].sort(comparePathElements);
   for (const pe of keys) {
     const node = set.children.get(pe)!;
-    if (node.isEmpty()) continue;
     const inner = toFieldsV1(node);
-    out[pe] = node.member && Object.keys(inner).length > 0 ? { '.': {}, ...inner } : inner;
+    const hasInner = Object.keys(inner).length > 0;
+    // A subtree without members is left out (what isEmpty says, found on the way up).
+    if (!node.member && !hasInner) continue;
+    out[pe] = node.member && hasInner ? { '.': {}, ...inner } : inner;
   }
   return out;
 }
