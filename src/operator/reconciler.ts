@@ -450,12 +450,12 @@ export class MCPServerReconciler implements Reconciler {
     if (deepEqual(status, server.status)) return status;
     try {
       const { managedFields: _cached, ...metadata } = server.metadata;
-      await this.#deps.port.update(
+      const written = await this.#deps.port.update<StoredServer>(
         RESOURCES.mcpServers,
         { ...server, metadata, status },
         { fieldManager: FIELD_MANAGER, subresource: 'status' },
       );
-      this.statusEchoes.wrote(key, status);
+      this.statusEchoes.wrote(key, written.status);
     } catch (err) {
       if (err instanceof ConflictError) {
         log?.debug('status changed meanwhile; retrying with the newer object');

@@ -4,6 +4,7 @@
 // the same spec and metadata, and exactly the status it wrote. A status
 // someone else changed still wakes the reconciler, which writes it back.
 import { createHash } from 'node:crypto';
+import { goJson } from '@mcp-operator/kube-core/go-format';
 import { deepEqual } from '@mcp-operator/kube-core/json';
 import type { KubeObject } from '@mcp-operator/kube-core/port';
 
@@ -21,6 +22,7 @@ export class StatusEchoes {
   /** A digest per key (not the status: thousands of servers). */
   readonly #written = new Map<string, string>();
 
+  /** `status` as the API server answered the write: what its update event will carry. */
   wrote(key: string, status: unknown): void {
     this.#written.set(key, digest(status));
   }
@@ -43,19 +45,7 @@ export class StatusEchoes {
   }
 }
 
-/** Of the JSON with keys sorted: the API server may send a status's keys in another order. */
+/** Of Go's JSON encoding, keys sorted: the API server may send a status's keys in another order. */
 function digest(value: unknown): string {
-  return createHash('sha1').update(canonicalJson(value)).digest('base64');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value)
-      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
+  return createHash('sha1').update(goJson(value)).digest('base64');
 }
