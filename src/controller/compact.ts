@@ -4,6 +4,7 @@
 // in each child) and the same empty object (every leaf of a managedFields
 // FieldsV1 set is `{}`). Both are shared here, so memory grows with what is
 // distinct in a server rather than with how many times it is written down.
+import { setKey } from '@mcp-operator/kube-core/json';
 import type { KubeObject } from '@mcp-operator/kube-core/port';
 
 /** Every `{}` leaf of a cached FieldsV1 set; frozen, so a reader cannot change them all at once. */
@@ -62,21 +63,9 @@ function copy(value: unknown, key: string | undefined, strings: StringTable): un
   const source = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(source)) {
-    set(out, k, k === 'fieldsV1' ? fieldSet(source[k]) : copy(source[k], k, strings));
+    setKey(out, k, k === 'fieldsV1' ? fieldSet(source[k]) : copy(source[k], k, strings));
   }
   return out;
-}
-
-/** As JSON.parse sets keys: "__proto__" is data, not the prototype. */
-function set(out: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') {
-    Object.defineProperty(out, key, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  } else out[key] = value;
 }
 
 /** A FieldsV1 set with every empty leaf the shared EMPTY (its keys are already V8's interned names). */
@@ -86,6 +75,6 @@ function fieldSet(value: unknown): unknown {
   const keys = Object.keys(source);
   if (keys.length === 0) return EMPTY;
   const out: Record<string, unknown> = {};
-  for (const k of keys) set(out, k, fieldSet(source[k]));
+  for (const k of keys) setKey(out, k, fieldSet(source[k]));
   return out;
 }

@@ -27,6 +27,7 @@ import {
 } from 'yaml';
 import type { Scalar, YAMLMap } from 'yaml';
 import { goFloat32, goQuote } from '@mcp-operator/kube-core/go-format';
+import { setKey } from '@mcp-operator/kube-core/json';
 
 const TAG_PREFIX = 'tag:yaml.org,2002:';
 
@@ -299,12 +300,7 @@ class Decoder {
       // mistake, so it is refused in the words of go-yaml's strict mode.
       if (seen.has(key)) this.fail(pair.key, `key ${goQuote(key)} already set in map`);
       seen.add(key);
-      Object.defineProperty(out, key, {
-        value: this.value(pair.value),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      setKey(out, key, this.value(pair.value));
     }
   }
 

@@ -29,18 +29,24 @@ export function clone<T>(value: T): T {
   const keys = Object.keys(source);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
-    const item = clone(source[key]);
-    // JSON.parse makes "__proto__" an own key; plain assignment would set the prototype instead.
-    if (key === '__proto__') {
-      Object.defineProperty(out, key, {
-        value: item,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    } else out[key] = item;
+    setKey(out, key, clone(source[key]));
   }
   return out as T;
+}
+
+/**
+ * Sets `key` on `target` as JSON.parse would: "__proto__" becomes an own key
+ * holding data, where plain assignment would set the prototype instead.
+ */
+export function setKey(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else target[key] = value;
 }
 
 /** JSON equality: object key order does not matter, array order does. */

@@ -3,7 +3,7 @@
 // make. Every violation is reported at once, each with its field path.
 import type { z } from 'zod';
 import { evaluateValidationRules } from '@mcp-operator/kube-core/cel';
-import { asObject, isObject } from '@mcp-operator/kube-core/json';
+import { asObject, isObject, setKey } from '@mcp-operator/kube-core/json';
 import { mapValueSchema, type StructuralSchema } from '@mcp-operator/kube-core/structural';
 import { mcpServerOpenAPISchema } from './crd.ts';
 import { DEFAULTS, GATEWAY_METRICS_PORT, LIMITS } from './defaults.ts';
@@ -240,13 +240,7 @@ function withoutNulls(value: unknown, s: StructuralSchema | undefined): unknown 
   for (const [key, v] of Object.entries(value)) {
     const child = s.properties && Object.hasOwn(s.properties, key) ? s.properties[key] : values;
     if (v === null && child && !child.nullable) continue;
-    // Defined, not assigned: a key named __proto__ stays a key.
-    Object.defineProperty(out, key, {
-      value: withoutNulls(v, child),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    setKey(out, key, withoutNulls(v, child));
   }
   return out;
 }
