@@ -66,6 +66,8 @@ const config = (() => {
 
 interface Plane {
   kubeconfig: string;
+  /** CPU seconds the control plane's process has used (absent on a real cluster). */
+  cpuSeconds?: () => number;
   /** POST /admin/<path>: the local plane's request accounting (absent on a real cluster). */
   admin?: (path: string) => Promise<unknown>;
   stop(): Promise<void>;
@@ -108,6 +110,7 @@ async function startPlane(): Promise<Plane> {
   const ca = /certificate-authority-data: (\S+)/.exec(kubeconfig)?.[1];
   return {
     kubeconfig,
+    cpuSeconds: () => cpuSecondsOf(child.pid!),
     admin: (path) =>
       new Promise((resolve, reject) => {
         const req = httpsRequest(
@@ -179,6 +182,8 @@ interface FloorFigures {
   lastTenthMs: number;
   /** ms per DELETE of a server (with its three children to collect) at N objects. */
   deleteMs: number;
+  /** The control plane's CPU seconds over the writes (NaN on a real cluster). */
+  planeCpuSeconds: number;
 }
 
 /**
@@ -186,8 +191,13 @@ interface FloorFigures {
  * plane's own cost grows with what it holds: the time per server over the
  * first and last tenth of the writes, and per DELETE once N servers exist.
  */
-async function floor(port: KubePort, namespace: string): Promise<FloorFigures> {
+async function floor(
+  port: KubePort,
+  namespace: string,
+  planeCpu: () => number,
+): Promise<FloorFigures> {
   let done = 0;
+  const cpuBefore = planeCpu();
   const tenth = Math.max(1, Math.floor(N / 10));
   const marks: number[] = [];
   const start = performance.now();
@@ -216,6 +226,7 @@ async function floor(port: KubePort, namespace: string): Promise<FloorFigures> {
     if (done % 50 === 0) say(`floor: ${done}/${N} servers written`);
   });
   const seconds = (performance.now() - start) / 1000;
+  const planeCpuSeconds = planeCpu() - cpuBefore;
   const [afterFirst, beforeLast, end] = marks as [number, number, number];
   // Deletes at N: a tenth of the servers (at most 100), the same concurrency.
   const deletes = Math.min(100, tenth);
@@ -228,6 +239,7 @@ async function floor(port: KubePort, namespace: string): Promise<FloorFigures> {
     firstTenthMs: (afterFirst - start) / tenth,
     lastTenthMs: (end - beforeLast) / tenth,
     deleteMs: (performance.now() - deleteStart) / deletes,
+    planeCpuSeconds,
   };
 }
 
@@ -294,9 +306,22 @@ interface OperatorProcess {
   metrics(): Promise<ReturnType<typeof parsePrometheusText>>;
   /** Linux /proc figures of the process, in bytes: current and peak resident set. */
   memory(): { rss: number; peak: number };
+  /** CPU seconds the process has used. */
+  cpuSeconds(): number;
   /** Writes a .heapsnapshot into BENCH_HEAP_SNAPSHOT, when that is set. */
   heapSnapshot(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * User and system CPU of a process from Linux /proc/<pid>/stat (fields 14
+ * and 15, in clock ticks: USER_HZ, 100 on Linux whatever the kernel's HZ).
+ */
+function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 const freePort = () =>
@@ -356,6 +381,7 @@ async function startOperator(kubeconfigFile: string, namespace: string): Promise
     child,
     metrics: async () =>
       parsePrometheusText((await httpText(`http://127.0.0.1:${metricsPort}/metrics`)).body),
+    cpuSeconds: () => cpuSecondsOf(child.pid!),
     memory: () => {
       const text = status();
       return { rss: kib(text, 'VmRSS'), peak: kib(text, 'VmHWM') };
@@ -480,7 +506,8 @@ try {
   }
 
   say(`floor: 0/${N} servers written`);
-  const floorRun = await floor(client, FLOOR_NS);
+  const planeCpu = plane.cpuSeconds ?? (() => NaN);
+  const floorRun = await floor(client, FLOOR_NS, planeCpu);
   const floorSeconds = floorRun.seconds;
 
   // The operator: N servers created at the same concurrency, timed until all are Ready.
@@ -494,6 +521,7 @@ try {
   const watcher = allReady(client, OPERATOR_NS, N);
   let created = 0;
   const start = performance.now();
+  const cpuBefore = { plane: planeCpu(), operator: operator.cpuSeconds() };
   const creating = pool(N, CONCURRENCY, async (i) => {
     await client.create(RESOURCES.mcpServers, manifest(OPERATOR_NS, name(i)), {
       fieldManager: 'bench',
@@ -507,6 +535,10 @@ try {
   await creating;
   await watcher.done;
   const convergeSeconds = (performance.now() - start) / 1000;
+  const cpuMs = {
+    plane: ((planeCpu() - cpuBefore.plane) * 1000) / N,
+    operator: ((operator.cpuSeconds() - cpuBefore.operator) * 1000) / N,
+  };
   clearInterval(ticker);
   const requests = await operatorRequests(plane, operator, startupRequests);
   const byVerb = Object.fromEntries(
@@ -550,6 +582,10 @@ try {
     planeMsPerServerLastTenth: round(floorRun.lastTenthMs, 2),
     planeMsPerDelete: round(floorRun.deleteMs, 2),
     ratio: round(convergeSeconds / floorSeconds, 2),
+    // CPU per server: the control plane's under the floor and under the operator, and the operator's.
+    planeCpuMsPerServerFloor: round((floorRun.planeCpuSeconds * 1000) / N, 2),
+    planeCpuMsPerServerOperator: round(cpuMs.plane, 2),
+    operatorCpuMsPerServer: round(cpuMs.operator, 2),
     writesPerServer: round(writesPerServer, 2),
     // On a real cluster the operator's counter has no resource: Events are not told apart.
     writesPerServerWithoutEvents: external ? 'n/a' : round(writesPerServerNoEvents, 2),
@@ -623,6 +659,10 @@ function printTable(figures: { requestsPerServerByVerb: Record<string, number> }
     [
       'control plane, per server',
       `${f.planeMsPerServerFirstTenth} ms first tenth, ${f.planeMsPerServerLastTenth} ms last tenth; ${f.planeMsPerDelete} ms per delete`,
+    ],
+    [
+      'CPU per server',
+      `control plane ${f.planeCpuMsPerServerFloor} ms under the floor, ${f.planeCpuMsPerServerOperator} ms under the operator; operator ${f.operatorCpuMsPerServer} ms`,
     ],
     [
       'writes per server',
