@@ -86,6 +86,12 @@ export interface WatchOptions {
   fieldSelector?: string;
   resourceVersion?: string;
   allowBookmarks?: boolean;
+  /**
+   * The receiver only reads the events' objects (it serializes them): changes
+   * then carry the stored objects themselves where no conversion applies,
+   * instead of a copy per watcher.
+   */
+  readOnly?: boolean;
 }
 
 export interface WriteResult {
@@ -1167,7 +1173,8 @@ export class Store {
       rv: this.#rv,
       typeKey: typeKeyOf(storage),
       type: eventType,
-      object: clone(stored),
+      // The stored object itself: what is stored is never changed, only replaced.
+      object: stored,
       ...(previous ? { previous } : {}),
     };
     const history = this.#historyOf(entry.typeKey);
@@ -1234,7 +1241,10 @@ export class Store {
       typeKey: storageKey,
       ...(type.namespaced && namespace !== undefined ? { namespace } : {}),
       matches,
-      view: (stored) => this.#toView(type, stored),
+      view:
+        options.readOnly && this.#storage(type) === type
+          ? (stored) => stored
+          : (stored) => this.#toView(type, stored),
       send,
     };
     const from = options.resourceVersion;

@@ -8,6 +8,7 @@ import {
   recordUpdate,
   serverSideApply,
 } from '../src/patch/managed-fields.ts';
+import { FieldSet, sameSet } from '../src/patch/field-set.ts';
 import { mergeInfoForBuiltin, mergeInfoFromSchema } from '../src/patch/merge-info.ts';
 import type { KubeObject, ManagedFieldsEntry } from '../src/types.ts';
 
@@ -516,6 +517,45 @@ describe('recorded updates', () => {
     );
   });
 
+  it("keeps the stored entries' FieldsV1 for owners whose set did not change, and writes the changed ones anew", () => {
+    const created = update(undefined, configMap({ a: '1', b: '2' }), 'creator');
+    const stored = created.metadata.managedFields!;
+    // A status-only kind of change for the creator: another manager changes b.
+    const changed = update(created, { ...created, data: { a: '1', b: '3' } }, 'editor', T1);
+    const [creator, editor] = changed.metadata.managedFields!;
+    assert.deepEqual(creator!.fieldsV1, { 'f:data': { '.': {}, 'f:a': {} } });
+    assert.deepEqual(editor!.fieldsV1, { 'f:data': { 'f:b': {} } });
+    // Unchanged again: the next write reuses the creator's encoding as stored.
+    const again = update(changed, { ...changed, data: { a: '1', b: '4' } }, 'editor', T2);
+    assert.equal(again.metadata.managedFields![0]!.fieldsV1, creator!.fieldsV1);
+    assert.notEqual(creator!.fieldsV1, stored[0]!.fieldsV1);
+  });
+
+  it('re-encodes managedFields a client sent in its own spelling', () => {
+    const created = update(undefined, configMap({ a: '1' }), 'creator');
+    // A leaf spelled with "." and keys out of order: the server writes its canonical form.
+    const sent: ManagedFieldsEntry[] = [
+      {
+        manager: 'creator',
+        operation: 'Update',
+        apiVersion: 'v1',
+        time: T0,
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:data': { 'f:a': { '.': {} }, '.': {} } },
+      },
+    ];
+    const rewritten = update(
+      created,
+      { ...created, metadata: { ...created.metadata, managedFields: sent } },
+      'creator',
+      T1,
+    );
+    assert.equal(
+      JSON.stringify(rewritten.metadata.managedFields![0]!.fieldsV1),
+      JSON.stringify({ 'f:data': { '.': {}, 'f:a': {} } }),
+    );
+  });
+
   it('takes a field from an applier, which then conflicts with the updater', () => {
     const live = apply(undefined, config({ replicas: 2 }), 'alice');
     const edited = recordUpdate({
@@ -587,6 +627,30 @@ describe('recorded updates', () => {
     assert.deepEqual(obj.metadata.managedFields![0]!.fieldsV1, {
       'f:data': { '.': {}, 'f:k1': {}, 'f:k2': {} },
     });
+  });
+});
+
+describe('field sets', () => {
+  const set = (...paths: string[][]) => FieldSet.fromPaths(paths);
+  it('are the same when their members are, whatever empty subtrees they hold', () => {
+    const withEmpty = set(['f:a'], ['f:b', 'f:c']);
+    withEmpty.child('f:d').child('f:e');
+    const cases: [FieldSet, FieldSet, boolean][] = [
+      [set(), set(), true],
+      [set(['f:a']), set(['f:a']), true],
+      [set(['f:a'], ['f:b', 'f:c']), withEmpty, true],
+      [withEmpty, set(['f:a'], ['f:b', 'f:c']), true],
+      [set(['f:a']), set(['f:b']), false],
+      [set(['f:a']), set(['f:a'], ['f:a', 'f:b']), false],
+      [set(['f:a', 'f:b']), set(['f:a'], ['f:a', 'f:b']), false],
+      [set(['f:a', 'f:b']), set(['f:a', 'f:c']), false],
+    ];
+    for (const [a, b, same] of cases)
+      assert.equal(
+        sameSet(a, b),
+        same,
+        `${JSON.stringify(a.paths())} vs ${JSON.stringify(b.paths())}`,
+      );
   });
 });
 

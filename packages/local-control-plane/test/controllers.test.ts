@@ -43,6 +43,33 @@ describe('store change listeners', () => {
   });
 });
 
+describe('store watchers', () => {
+  it('hand read-only watchers one stored object per change, and the others a copy each', () => {
+    const { store, configMaps, create } = setup();
+    const shared: KubeObject[] = [];
+    const copies: KubeObject[] = [];
+    for (let i = 0; i < 2; i++) {
+      store.watch(
+        configMaps,
+        'default',
+        { resourceVersion: store.resourceVersion, readOnly: true },
+        (e) => shared.push(e.object as KubeObject),
+      );
+      store.watch(configMaps, 'default', { resourceVersion: store.resourceVersion }, (e) =>
+        copies.push(e.object as KubeObject),
+      );
+    }
+    create('a');
+    assert.equal(shared.length, 2);
+    assert.equal(shared[0], shared[1]);
+    assert.notEqual(copies[0], copies[1]);
+    // A copy is the watcher's to change: the store and the other watchers do not see it.
+    copies[0]!.metadata.labels = { changed: 'yes' };
+    assert.equal(store.get(configMaps, 'default', 'a').metadata.labels, undefined);
+    assert.equal(shared[0]!.metadata.labels, undefined);
+  });
+});
+
 describe('garbage collector', () => {
   it('collects dependents after the DELETE returns, and only when started and switched on', async () => {
     const { store, configMaps, create, exists } = setup();

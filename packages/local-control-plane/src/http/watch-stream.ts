@@ -15,6 +15,21 @@ import type { Negotiated } from './negotiation.ts';
 import type { Route } from './routes.ts';
 import { tableOf } from './responses.ts';
 
+/**
+ * The JSON of an event's object, written once for every stream it goes to:
+ * the store hands read-only watchers its stored objects, which never change.
+ */
+const written = new WeakMap<object, string>();
+function jsonOf(object: unknown): string {
+  if (typeof object !== 'object' || object === null) return JSON.stringify(object);
+  let json = written.get(object);
+  if (json === undefined) {
+    json = JSON.stringify(object);
+    written.set(object, json);
+  }
+  return json;
+}
+
 interface OpenWatch {
   res: ServerResponse;
   stalled: boolean;
@@ -93,7 +108,7 @@ export class WatchStreams {
           true,
         );
       }
-      res.write(`${JSON.stringify({ type: event.type, object })}\n`);
+      res.write(`{"type":${JSON.stringify(event.type)},"object":${jsonOf(object)}}\n`);
     };
     let ended = false;
     const finish = () => {
@@ -113,6 +128,7 @@ export class WatchStreams {
         ...(q.get('labelSelector') ? { labelSelector: q.get('labelSelector')! } : {}),
         ...(q.get('fieldSelector') ? { fieldSelector: q.get('fieldSelector')! } : {}),
         ...(q.get('resourceVersion') ? { resourceVersion: q.get('resourceVersion')! } : {}),
+        readOnly: true,
       },
       (event) => {
         write(event);

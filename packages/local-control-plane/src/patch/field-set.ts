@@ -102,6 +102,20 @@ function nonEmpty(built: FieldSet): boolean {
   return built.member || built.children.size > 0;
 }
 
+/** Whether two sets have the same members (empty subtrees are no members). */
+export function sameSet(a: FieldSet, b: FieldSet): boolean {
+  if (a === b) return true;
+  if (a.member !== b.member) return false;
+  for (const [pe, node] of a.children) {
+    const other = b.children.get(pe);
+    if (other ? !sameSet(node, other) : !node.isEmpty()) return false;
+  }
+  for (const [pe, node] of b.children) {
+    if (!a.children.has(pe) && !node.isEmpty()) return false;
+  }
+  return true;
+}
+
 /** The empty set, read and never written: what union pairs a one-sided subtree with. */
 const EMPTY = new FieldSet();
 

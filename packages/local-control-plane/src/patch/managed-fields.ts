@@ -73,6 +73,18 @@ function withoutManagedFields(obj: KubeObject | undefined): JsonObject {
   return copy;
 }
 
+/**
+ * The object without metadata.managedFields, sharing everything else with it:
+ * for reading (compareValues) and for withManagedFields, which replaces only
+ * the metadata it is given.
+ */
+function strippedOfManagedFields(obj: KubeObject | undefined): JsonObject {
+  if (!obj) return {};
+  if (!isObject(obj.metadata)) return { ...obj };
+  const { managedFields: _mf, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
+}
+
 function withManagedFields(obj: JsonObject, managers: Managers): KubeObject {
   capUpdaters(managers);
   const entries = encodeManagers(managers);
@@ -158,7 +170,7 @@ export function serverSideApply(input: ApplyInput): KubeObject {
   const newSet = appliedSet(config, input);
 
   const live = withoutManagedFields(input.live);
-  const managers = decodeManagers(input.live?.metadata.managedFields);
+  const managers = decodeManagers(input.live?.metadata.managedFields, true);
   if (input.live && managers.size === 0) {
     // An object nobody tracked yet: what it holds goes to a placeholder updater first.
     const who = {
@@ -237,8 +249,8 @@ function noteUpdate(
  */
 export function recordUpdate(input: UpdateInput): KubeObject {
   const { subresource } = input;
-  const before = withoutManagedFields(input.before);
-  const after = withoutManagedFields(input.after);
+  const before = strippedOfManagedFields(input.before);
+  const after = strippedOfManagedFields(input.after);
   // A client may rewrite managedFields in the body of a main-resource write (`[{}]` clears them).
   const sent = input.after.metadata?.managedFields;
   const base =
@@ -248,7 +260,8 @@ export function recordUpdate(input: UpdateInput): KubeObject {
     !deepEqual(sent, input.before?.metadata.managedFields)
       ? sent
       : input.before?.metadata.managedFields;
-  const managers = decodeManagers(base);
+  // The stored object's entries are the store's own encoding; a client's are not.
+  const managers = decodeManagers(base, base === input.before?.metadata.managedFields);
   const who = {
     manager: input.manager,
     apiVersion: input.apiVersion,

@@ -1,6 +1,7 @@
 // metadata.managedFields as the apiserver's field manager keeps it: one set
 // per manager identity (manager, operation, subresource, and the apiVersion
 // for updaters), decoded from and encoded to ManagedFieldsEntry lists.
+import { isObject } from '@mcp-operator/kube-core/json';
 import { ApiError } from '../errors.ts';
 import type { ManagedFieldsEntry } from '../types.ts';
 import {
@@ -8,6 +9,7 @@ import {
   type FieldSet,
   fromFieldsV1,
   pathString,
+  sameSet,
   toFieldsV1,
   union,
 } from './field-set.ts';
@@ -19,6 +21,12 @@ export interface Manager {
   subresource?: string;
   time?: string;
   set: FieldSet;
+  /**
+   * The entry's FieldsV1 as it came in and the set it decoded to, when it is
+   * the store's own encoding (canonical): encoding an unchanged set again gives
+   * the same JSON, so it is reused instead of sorted and written anew.
+   */
+  encoded?: { fieldsV1: Record<string, unknown>; set: FieldSet };
 }
 
 export type Managers = Map<string, Manager>;
@@ -38,23 +46,29 @@ export function identity(
   });
 }
 
-export function decodeManagers(entries: unknown): Managers {
+/** `canonical`: the entries are the store's own encoding (a stored object's), kept for reuse. */
+export function decodeManagers(entries: unknown, canonical = false): Managers {
   const managers: Managers = new Map();
   if (!Array.isArray(entries)) return managers;
   for (const raw of entries as Partial<ManagedFieldsEntry>[]) {
     if (typeof raw !== 'object' || raw === null) continue;
+    const set = fromFieldsV1(raw.fieldsV1);
     const entry: Manager = {
       manager: typeof raw.manager === 'string' ? raw.manager : '',
       operation: raw.operation === 'Apply' ? 'Apply' : 'Update',
       apiVersion: typeof raw.apiVersion === 'string' ? raw.apiVersion : '',
       ...(raw.subresource ? { subresource: raw.subresource } : {}),
       ...(typeof raw.time === 'string' ? { time: raw.time } : {}),
-      set: fromFieldsV1(raw.fieldsV1),
+      set,
+      ...(canonical && isObject(raw.fieldsV1) ? { encoded: { fieldsV1: raw.fieldsV1, set } } : {}),
     };
     const id = identity(entry);
     const previous = managers.get(id);
     // A repeated identity is folded into one entry rather than dropped.
-    managers.set(id, previous ? { ...previous, set: union(previous.set, entry.set) } : entry);
+    managers.set(
+      id,
+      previous ? { ...previous, set: union(previous.set, entry.set), encoded: undefined } : entry,
+    );
   }
   return managers;
 }
@@ -78,7 +92,7 @@ export function encodeManagers(managers: Managers): ManagedFieldsEntry[] {
     apiVersion: m.apiVersion,
     ...(m.time ? { time: m.time } : {}),
     fieldsType: 'FieldsV1' as const,
-    fieldsV1: toFieldsV1(m.set),
+    fieldsV1: m.encoded && sameSet(m.set, m.encoded.set) ? m.encoded.fieldsV1 : toFieldsV1(m.set),
     ...(m.subresource ? { subresource: m.subresource } : {}),
   }));
 }
