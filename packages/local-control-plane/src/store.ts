@@ -58,6 +58,11 @@ export interface WriteOptions {
   /** `status` writes only status; `scale` is a main-resource write recorded for the scale subresource. */
   subresource?: 'status' | 'scale';
   force?: boolean;
+  /**
+   * The caller only reads the answer (serializes it): it may be the stored
+   * object itself, where no conversion applies, instead of a copy.
+   */
+  readOnlyAnswer?: boolean;
 }
 
 export interface DeleteOptions {
@@ -298,6 +303,13 @@ export class Store {
     return strategyFor(type)?.storedAs?.fromStorage(copy) ?? copy;
   }
 
+  /** A write's answer: a copy, or the stored object for a caller that only reads it. */
+  #answer(type: ResourceType, stored: KubeObject, options: WriteOptions): KubeObject {
+    return options.readOnlyAnswer && this.#storage(type) === type
+      ? stored
+      : this.#toView(type, stored);
+  }
+
   /** An object of a served type as its storage keeps it (the object itself when no conversion applies). */
   #toStorage(type: ResourceType, object: KubeObject): KubeObject {
     if (this.#storage(type) === type) return object;
@@ -336,6 +348,16 @@ export class Store {
   tryGet(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
     const found = this.#bucket(type).get(objectKey(this.#ns(type, namespace), name));
     return found && this.#toView(type, found);
+  }
+
+  /**
+   * An object to read and never change (the cluster's controllers): the stored
+   * object itself where no conversion applies, instead of a copy.
+   */
+  peek(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
+    const found = this.#bucket(type).get(objectKey(this.#ns(type, namespace), name));
+    if (!found || this.#storage(type) === type) return found;
+    return this.#toView(type, found);
   }
 
   list(type: ResourceType, namespace: string | undefined, options: ListOptions = {}): ListResult {
@@ -537,7 +559,7 @@ export class Store {
     if (options.dryRun) return { object: this.#roundTrip(type, recorded), warnings, code: 201 };
     this.#commit(type, 'ADDED', recorded);
     return {
-      object: this.#toView(type, this.#bucket(type).get(objectKey(namespace, name))!),
+      object: this.#answer(type, this.#bucket(type).get(objectKey(namespace, name))!, options),
       warnings,
       code: 201,
     };
@@ -751,7 +773,7 @@ export class Store {
     if (finished) this.#remove(this.#storage(type), this.#bucket(type).get(key)!);
     const after = this.#bucket(type).get(key);
     return {
-      object: after ? this.#toView(type, after) : this.#roundTrip(type, next),
+      object: after ? this.#answer(type, after, options) : this.#roundTrip(type, next),
       warnings,
       code: 200,
     };
@@ -1304,7 +1326,7 @@ export class Store {
     status: unknown,
     manager: string,
   ): KubeObject | undefined {
-    const live = this.tryGet(type, object.metadata.namespace, object.metadata.name!);
+    const live = this.peek(type, object.metadata.namespace, object.metadata.name!);
     if (!live) return undefined;
     return this.update(
       type,

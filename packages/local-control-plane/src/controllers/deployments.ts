@@ -67,7 +67,7 @@ export class SimulatedDeployments {
   }
 
   #poke(namespace: string, name: string) {
-    const d = this.#store.tryGet(this.#type, namespace, name);
+    const d = this.#store.peek(this.#type, namespace, name);
     if (d) this.#schedule(d, true);
   }
 
@@ -78,7 +78,7 @@ export class SimulatedDeployments {
     const type = this.#type;
     this.#timers.later(
       () => {
-        const live = this.#store.tryGet(type, d.metadata.namespace, d.metadata.name!);
+        const live = this.#store.peek(type, d.metadata.namespace, d.metadata.name!);
         if (!live || live.metadata.deletionTimestamp) return;
         const status = this.#status(live);
         if (!sameStatus(live.status, status))

@@ -134,7 +134,8 @@ export class GarbageCollector {
     return [...uids].flatMap((uid): Entry[] => {
       const node = this.#nodes.get(uid);
       if (!node) return [];
-      const o = this.#store.tryGet(node.type, node.namespace, node.name);
+      // Read only: changes go through #current's copies.
+      const o = this.#store.peek(node.type, node.namespace, node.name);
       return o && o.metadata.uid === uid ? [[node.type, o]] : [];
     });
   }

@@ -49,13 +49,13 @@ export class SimulatedIngresses {
     if (!this.#enabled || ing.metadata.deletionTimestamp) return;
     const className = isObject(ing.spec) ? ing.spec.ingressClassName : undefined;
     if (typeof className !== 'string') return;
-    const cls = this.#store.tryGet(this.#type(ingressClass), undefined, className);
+    const cls = this.#store.peek(this.#type(ingressClass), undefined, className);
     if (cls?.metadata.annotations?.[SIMULATED_CLASS_ANNOTATION] !== 'true') return;
     const status = { loadBalancer: { ingress: [{ ip: SIMULATED_ADDRESS }] } };
     if (sameStatus(ing.status, status)) return;
     const type = this.#type(ingress);
     this.#timers.later(() => {
-      const live = this.#store.tryGet(type, ing.metadata.namespace, ing.metadata.name!);
+      const live = this.#store.peek(type, ing.metadata.namespace, ing.metadata.name!);
       if (live && !sameStatus(live.status, status))
         this.#store.writeStatus(type, live, status, SIMULATION_MANAGER);
     }, 0);

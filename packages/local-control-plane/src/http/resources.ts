@@ -40,6 +40,8 @@ export async function serveResource(
     ...(fieldValidation ? { fieldValidation } : {}),
     ...(route.subresource ? { subresource: route.subresource } : {}),
     force: q.get('force') === 'true',
+    // Answers are only serialized: the stored object itself, no copy.
+    readOnlyAnswer: true,
   };
   // Output first, as every handler negotiates it before reading the body (a 406 wins).
   const endpoint = endpointOf(type, route.subresource);

@@ -12,6 +12,23 @@ import type { KubeObject, ResourceType } from '../types.ts';
 import { negotiateOutput } from './negotiation.ts';
 import type { Media } from './negotiation.ts';
 
+/**
+ * The JSON of a body, written once however many answers and watch streams it
+ * goes to: the store hands the HTTP layer its stored objects, which are
+ * replaced and never changed (a create's answer and its watch events are one
+ * object).
+ */
+const written = new WeakMap<object, string>();
+export function jsonOf(body: unknown): string {
+  if (typeof body !== 'object' || body === null) return JSON.stringify(body);
+  let json = written.get(body);
+  if (json === undefined) {
+    json = JSON.stringify(body);
+    written.set(body, json);
+  }
+  return json;
+}
+
 /** A body in a media type: protobuf in its `k8s\0` envelope, YAML, or JSON. */
 function render(body: unknown, media: Media): { data: string | Uint8Array; contentType: string } {
   switch (media) {
@@ -20,7 +37,7 @@ function render(body: unknown, media: Media): { data: string | Uint8Array; conte
     case 'yaml':
       return { data: stringifyYaml(body), contentType: 'application/yaml' };
     default:
-      return { data: JSON.stringify(body), contentType: 'application/json' };
+      return { data: jsonOf(body), contentType: 'application/json' };
   }
 }
 

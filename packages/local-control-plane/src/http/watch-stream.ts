@@ -13,22 +13,7 @@ import type { KubeObject } from '../types.ts';
 import { SERVED_MEDIA, STREAM_MEDIA_TYPES } from './negotiation.ts';
 import type { Negotiated } from './negotiation.ts';
 import type { Route } from './routes.ts';
-import { tableOf } from './responses.ts';
-
-/**
- * The JSON of an event's object, written once for every stream it goes to:
- * the store hands read-only watchers its stored objects, which never change.
- */
-const written = new WeakMap<object, string>();
-function jsonOf(object: unknown): string {
-  if (typeof object !== 'object' || object === null) return JSON.stringify(object);
-  let json = written.get(object);
-  if (json === undefined) {
-    json = JSON.stringify(object);
-    written.set(object, json);
-  }
-  return json;
-}
+import { jsonOf, tableOf } from './responses.ts';
 
 interface OpenWatch {
   res: ServerResponse;
