@@ -694,8 +694,10 @@ export class Store {
     if (options.subresource !== 'status') strategyFor(type)?.decode?.(incoming);
     let next: KubeObject;
     if (options.subresource === 'status') {
-      // The status endpoint changes status and nothing else.
-      next = { ...clone(live), status: clone(incoming.status) };
+      // The status endpoint changes status and nothing else. `live` is this write's own
+      // copy: the rest is shared with it (the field manager then skips it as unchanged),
+      // and only what #write sets is new: metadata's top level and the status.
+      next = { ...live, metadata: { ...live.metadata }, status: clone(incoming.status) };
       if (incoming.status === undefined) delete next.status;
       if (managedFieldsDone) next.metadata.managedFields = incoming.metadata.managedFields;
     } else {

@@ -169,6 +169,8 @@ function compareValues(a: unknown, b: unknown): number {
 }
 
 function comparePathElements(a: PathElement, b: PathElement): number {
+  // Two fields (most elements): the same prefix, so their order is their names'.
+  if (a[0] === 'f' && b[0] === 'f') return a < b ? -1 : a > b ? 1 : 0;
   const rank = (typeRank[a[0]!] ?? 4) - (typeRank[b[0]!] ?? 4);
   if (rank !== 0) return Math.sign(rank);
   const kind = a[0];
@@ -228,15 +230,21 @@ export function pathString(path: FieldPath): string {
 
 /** The FieldsV1 JSON of a set: `.` for membership of a node with children, `{}` for a leaf. */
 export function toFieldsV1(set: FieldSet): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  return encodeNode(set) ?? {};
+}
+
+/** A node's FieldsV1 members below it, or undefined when it has none. */
+function encodeNode(set: FieldSet): Record<string, unknown> | undefined {
+  if (set.children.size === 0) return undefined;
+  let out: Record<string, unknown> | undefined;
   const keys = [...set.children.keys()].sort(comparePathElements);
   for (const pe of keys) {
     const node = set.children.get(pe)!;
-    const inner = toFieldsV1(node);
-    const hasInner = Object.keys(inner).length > 0;
+    const inner = encodeNode(node);
     // A subtree without members is left out (what isEmpty says, found on the way up).
-    if (!node.member && !hasInner) continue;
-    out[pe] = node.member && hasInner ? { '.': {}, ...inner } : inner;
+    if (!node.member && !inner) continue;
+    out ??= {};
+    out[pe] = node.member && inner ? { '.': {}, ...inner } : (inner ?? {});
   }
   return out;
 }

@@ -119,6 +119,8 @@ export function compareValues(lhs: unknown, rhs: unknown, info: MergeInfo): Comp
   };
 
   const visit = (l: unknown, r: unknown, names: Names, pes: Pes) => {
+    // One value on both sides (a write that kept a part of the object as it was) has no change.
+    if (l === r) return;
     if (!walk(l, r, names, pes)) return;
     if (l === undefined) out.added.insert(pes);
     else if (r === undefined) out.removed.insert(pes);
