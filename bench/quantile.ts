@@ -37,6 +37,18 @@ export function histogramQuantile(q: number, values: MetricValue[]): number {
   return lowerBound;
 }
 
+/**
+ * What a counter-like series gained between two readings (a histogram's
+ * buckets over a window): each sample minus the earlier sample with the same
+ * name and labels, as PromQL's increase() without the extrapolation.
+ */
+export function samplesSince(now: MetricValue[], before: MetricValue[]): MetricValue[] {
+  const key = (v: MetricValue) =>
+    `${v.metricName ?? ''}${JSON.stringify(Object.entries(v.labels).sort())}`;
+  const earlier = new Map(before.map((v) => [key(v), v.value]));
+  return now.map((v) => ({ ...v, value: v.value - (earlier.get(key(v)) ?? 0) }));
+}
+
 /** Samples of the Prometheus text exposition format: `name{label="v",…} value`. */
 export function parsePrometheusText(text: string): MetricValue[] {
   const samples: MetricValue[] = [];
