@@ -810,6 +810,49 @@ describe('local control plane over HTTP', () => {
       );
     });
 
+    it('writes the events of one turn of the event loop as one chunk of the stream', async () => {
+      const from = plane.store.resourceVersion;
+      const chunks: string[] = [];
+      const received = new Promise<void>((resolve, reject) => {
+        const req = httpsRequest(
+          `${plane.url}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${from}`,
+          { headers: { Authorization: `Bearer ${plane.token}` }, ca: plane.caCert, agent: false },
+          (res) => {
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => {
+              chunks.push(chunk);
+              if (chunks.join('').split('\n').length > 3) {
+                req.destroy();
+                resolve();
+              }
+            });
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+      await new Promise<void>((resolve) => {
+        const check = () => (plane.openWatchCount > 0 ? resolve() : setImmediate(check));
+        check();
+      });
+      // Three changes in one turn, as a busy server commits the requests of one poll.
+      const configMaps = plane.store.typeFor('', 'configmaps')!;
+      for (const name of ['turn-a', 'turn-b', 'turn-c']) {
+        plane.store.create(configMaps, 'default', { metadata: { name } });
+      }
+      await received;
+      // One HTTP chunk (one TLS record and one socket write), which the client reads at once.
+      assert.equal(chunks.length, 1);
+      const names = chunks[0]!
+        .trim()
+        .split('\n')
+        .map(
+          (line) =>
+            (JSON.parse(line) as { object: { metadata: { name: string } } }).object.metadata.name,
+        );
+      assert.deepEqual(names, ['turn-a', 'turn-b', 'turn-c']);
+    });
+
     it('ends the stream cleanly after timeoutSeconds', async () => {
       const { ended } = await readWatch(
         '/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=1&resourceVersion=' +

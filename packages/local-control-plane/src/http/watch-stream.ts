@@ -15,6 +15,41 @@ import type { Negotiated } from './negotiation.ts';
 import type { Route } from './routes.ts';
 import { jsonOf, tableOf } from './responses.ts';
 
+/**
+ * A stream's events, written together once per turn of the event loop: the
+ * events of every request served in that turn go out as one chunk and one
+ * socket write (a TLS record and a syscall each were most of an event's cost).
+ */
+class EventBatch {
+  readonly #res: ServerResponse;
+  #chunks: (string | Uint8Array)[] = [];
+  #scheduled: NodeJS.Immediate | undefined;
+
+  constructor(res: ServerResponse) {
+    this.#res = res;
+  }
+
+  push(chunk: string | Uint8Array): void {
+    this.#chunks.push(chunk);
+    this.#scheduled ??= setImmediate(() => this.flush());
+  }
+
+  /** Writes what is waiting (before the stream ends, or at the end of the turn). */
+  flush(): void {
+    if (this.#scheduled) clearImmediate(this.#scheduled);
+    this.#scheduled = undefined;
+    const chunks = this.#chunks;
+    if (chunks.length === 0) return;
+    this.#chunks = [];
+    if (this.#res.writableEnded || this.#res.destroyed) return;
+    if (chunks.every((c) => typeof c === 'string')) this.#res.write(chunks.join(''));
+    else
+      this.#res.write(
+        Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))),
+      );
+  }
+}
+
 interface OpenWatch {
   res: ServerResponse;
   stalled: boolean;
@@ -64,6 +99,7 @@ export class WatchStreams {
     // once the watch has started: a bad selector is a 400 response, not a broken stream.
     let pending: WatchEvent[] | undefined = [];
     let broken = false;
+    const batch = new EventBatch(res);
     const write = (event: WatchEvent) => {
       if (pending) {
         pending.push(event);
@@ -80,7 +116,7 @@ export class WatchStreams {
           queueMicrotask(finish);
           return;
         }
-        res.write(frame);
+        batch.push(frame);
         return;
       }
       let object: unknown = event.object;
@@ -93,7 +129,7 @@ export class WatchStreams {
           true,
         );
       }
-      res.write(`{"type":${JSON.stringify(event.type)},"object":${jsonOf(object)}}\n`);
+      batch.push(`{"type":${JSON.stringify(event.type)},"object":${jsonOf(object)}}\n`);
     };
     let ended = false;
     const finish = () => {
@@ -103,6 +139,7 @@ export class WatchStreams {
       clearInterval(bookmarks);
       clearTimeout(timeout);
       this.#open.delete(open);
+      batch.flush();
       if (!res.writableEnded && !res.destroyed) res.end();
     };
     let errored = false;
