@@ -91,6 +91,35 @@ describe('bounded history per resource (the watch cache window)', () => {
     );
   });
 
+  it('keeps the window exact however far it has rolled (events are dropped in batches)', async () => {
+    const ns = namespace();
+    // Far more than the window: the dropped events leave the store's array many times over.
+    const rvs = roll(ns, 300, 'far');
+    const oldestKept = Number(rvs[rvs.length - HISTORY]);
+    const expired = await firstEvent(ns, String(oldestKept - 2));
+    assert.equal(expired.type, 'ERROR');
+    assert.equal(
+      expired.object.message,
+      `too old resource version: ${oldestKept - 2} (${oldestKept - 1})`,
+    );
+    const resumed = await firstEvent(ns, String(oldestKept - 1));
+    assert.equal((resumed.object.metadata as { name: string }).name, `far-${300 - HISTORY}`);
+    // An exact list reads the window's past: the state before its last write.
+    const before = plane.store.list(configmaps, ns, {
+      resourceVersion: rvs[rvs.length - 2]!,
+      resourceVersionMatch: 'Exact',
+    });
+    assert.equal(before.items.length, 299);
+    assert.throws(
+      () =>
+        plane.store.list(configmaps, ns, {
+          resourceVersion: String(oldestKept - 2),
+          resourceVersionMatch: 'Exact',
+        }),
+      /too old/,
+    );
+  });
+
   it('keeps one window per resource: writes to Secrets do not expire ConfigMap resume points', async () => {
     const ns = namespace();
     const cm = plane.store.create(configmaps, ns, { metadata: { name: 'kept' } }).object;

@@ -135,7 +135,9 @@ interface HistoryEntry {
 
 /** One storage's history: a window like kube-apiserver's watch cache for that resource. */
 interface History {
+  /** The kept events are entries[start..]: dropping the oldest moves `start`, not every entry. */
   entries: HistoryEntry[];
+  start: number;
   /** Once events were dropped, the oldest kept event's resourceVersion - 1: anything older is 410 Expired. */
   floor: number;
 }
@@ -449,8 +451,9 @@ export class Store {
   /** The storage's objects as they were at a resourceVersion the history still covers. */
   #snapshot(type: ResourceType, rv: number): Map<string, KubeObject> {
     const state = new Map(this.#bucket(type));
-    const entries = this.#histories.get(typeKeyOf(this.#storage(type)))?.entries ?? [];
-    for (let i = entries.length - 1; i >= 0 && entries[i]!.rv > rv; i--) {
+    const history = this.#histories.get(typeKeyOf(this.#storage(type)));
+    const entries = history?.entries ?? [];
+    for (let i = entries.length - 1; i >= (history?.start ?? 0) && entries[i]!.rv > rv; i--) {
       const entry = entries[i]!;
       const key = objectKey(entry.object.metadata.namespace, entry.object.metadata.name!);
       if (entry.type === 'ADDED') state.delete(key);
@@ -1203,10 +1206,15 @@ export class Store {
     };
     const history = this.#historyOf(entry.typeKey);
     history.entries.push(entry);
-    if (history.entries.length > this.#historySize) {
-      history.entries.splice(0, history.entries.length - this.#historySize);
+    if (history.entries.length - history.start > this.#historySize) {
+      history.start = history.entries.length - this.#historySize;
       // watch_cache.go: anything before the oldest kept event minus one is too old.
-      history.floor = history.entries[0]!.rv - 1;
+      history.floor = history.entries[history.start]!.rv - 1;
+      // The dropped events go in batches: one splice per quarter window, not one per commit.
+      if (history.start >= Math.max(64, this.#historySize >> 2)) {
+        history.entries.splice(0, history.start);
+        history.start = 0;
+      }
     }
     for (const watcher of this.#watchers) this.#deliver(watcher, entry);
     this.#tellListeners(storage, entry);
@@ -1230,7 +1238,7 @@ export class Store {
   #historyOf(typeKey: string): History {
     let history = this.#histories.get(typeKey);
     if (!history) {
-      history = { entries: [], floor: 1 };
+      history = { entries: [], start: 0, floor: 1 };
       this.#histories.set(typeKey, history);
     }
     return history;
@@ -1289,8 +1297,11 @@ export class Store {
         });
         return () => {};
       }
-      for (const entry of this.#historyOf(storageKey).entries)
+      const history = this.#historyOf(storageKey);
+      for (let i = history.start; i < history.entries.length; i++) {
+        const entry = history.entries[i]!;
         if (entry.rv > rv) this.#deliver(watcher, entry);
+      }
     }
     this.#watchers.add(watcher);
     return () => this.#watchers.delete(watcher);
@@ -1317,7 +1328,10 @@ export class Store {
    * at, any earlier resourceVersion get 410 Expired.
    */
   compactHistory(): void {
-    for (const history of this.#histories.values()) history.entries.length = 0;
+    for (const history of this.#histories.values()) {
+      history.entries.length = 0;
+      history.start = 0;
+    }
     this.#compactedRV = this.#rv;
   }
 

@@ -33,8 +33,20 @@ const RESERVED = new Set([
   'while',
 ]);
 
+const escapedNames = new Map<string, string | undefined>();
+
 /** cel.Escape: the CEL field name of a property, or undefined when it has none. */
 export function escapeProperty(name: string): string | undefined {
+  let escaped = escapedNames.get(name);
+  if (escaped === undefined && !escapedNames.has(name)) {
+    escaped = escape(name);
+    // Property names come from schemas: a bounded set, escaped once each.
+    if (escapedNames.size < 10_000) escapedNames.set(name, escaped);
+  }
+  return escaped;
+}
+
+function escape(name: string): string | undefined {
   if (RESERVED.has(name)) return `__${name}__`;
   const escaped = name
     .replaceAll('__', '__underscores__')

@@ -233,18 +233,27 @@ export function toFieldsV1(set: FieldSet): Record<string, unknown> {
   return encodeNode(set) ?? {};
 }
 
-/** A node's FieldsV1 members below it, or undefined when it has none. */
-function encodeNode(set: FieldSet): Record<string, unknown> | undefined {
-  if (set.children.size === 0) return undefined;
+/**
+ * A node's FieldsV1, or undefined when nothing below it is a member: `.` first
+ * when the node itself is one and has members below (a leaf member is `{}`).
+ */
+function encodeNode(set: FieldSet, withDot = false): Record<string, unknown> | undefined {
+  const size = set.children.size;
+  if (size === 0) return undefined;
+  let keys: PathElement[];
+  if (size === 1) keys = [set.children.keys().next().value!];
+  else {
+    keys = Array.from(set.children.keys());
+    keys.sort(comparePathElements);
+  }
   let out: Record<string, unknown> | undefined;
-  const keys = [...set.children.keys()].sort(comparePathElements);
   for (const pe of keys) {
     const node = set.children.get(pe)!;
-    const inner = encodeNode(node);
+    const inner = encodeNode(node, node.member);
     // A subtree without members is left out (what isEmpty says, found on the way up).
     if (!node.member && !inner) continue;
-    out ??= {};
-    out[pe] = node.member && inner ? { '.': {}, ...inner } : (inner ?? {});
+    out ??= withDot ? { '.': {} } : {};
+    out[pe] = inner ?? {};
   }
   return out;
 }
