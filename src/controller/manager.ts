@@ -242,7 +242,7 @@ export class Manager {
       this.#log.info({ address: this.#health.address }, 'health probes listening');
     }
     if (o.metricsBindAddress) {
-      this.#metricsServer = await startMetricsServer(o.metricsBindAddress, this.metrics.registry);
+      this.#metricsServer = await startMetricsServer(o.metricsBindAddress, this.metrics);
       this.#log.info({ address: this.#metricsServer.address }, 'metrics listening');
     }
     try {

@@ -14,6 +14,15 @@ export interface RuntimeMetrics {
   /** client-go's request counter, as controller-runtime registers it: by status code, method and host. */
   restClientRequests: Counter<'code' | 'method' | 'host'>;
   queue(name: string): QueueMetrics;
+  /**
+   * Adds metric families that render themselves as exposition text (HELP,
+   * TYPE and sample lines, families separated by a blank line, as prom-client
+   * writes them): for series that number in the thousands, kept as lines
+   * rather than as a registry's label objects.
+   */
+  addTextCollector(render: () => string): void;
+  /** The /metrics body: the registry's families, then the text collectors'. */
+  scrape(): Promise<string>;
 }
 
 const RECONCILE_BUCKETS = [
@@ -101,8 +110,16 @@ export function createRuntimeMetrics(): RuntimeMetrics {
     buckets: QUEUE_BUCKETS,
     registers: [registry],
   });
+  const textCollectors: (() => string)[] = [];
   return {
     registry,
+    addTextCollector: (render) => void textCollectors.push(render),
+    async scrape() {
+      const text = await registry.metrics();
+      if (textCollectors.length === 0) return text;
+      // prom-client ends its text with a newline and puts a blank line between families.
+      return `${text}\n${textCollectors.map((render) => render()).join('\n\n')}\n`;
+    },
     reconcileTotal,
     reconcileErrors,
     reconcileTime,

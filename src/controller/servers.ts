@@ -1,7 +1,7 @@
 // The health-probe and metrics HTTP servers.
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
-import type { Registry } from 'prom-client';
+import type { RuntimeMetrics } from './metrics.ts';
 
 export interface BindAddress {
   host: string;
@@ -66,14 +66,17 @@ export function startHealthServer(
   return listen(server, bind);
 }
 
-export function startMetricsServer(bind: BindAddress, registry: Registry): Promise<RunningServer> {
+export function startMetricsServer(
+  bind: BindAddress,
+  metrics: Pick<RuntimeMetrics, 'registry' | 'scrape'>,
+): Promise<RunningServer> {
   const server = createServer((req, res) => {
     if ((req.url ?? '/').split('?')[0] !== '/metrics') {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
       return;
     }
-    registry.metrics().then(
-      (text) => res.writeHead(200, { 'Content-Type': registry.contentType }).end(text),
+    metrics.scrape().then(
+      (text) => res.writeHead(200, { 'Content-Type': metrics.registry.contentType }).end(text),
       (err: unknown) => res.writeHead(500, { 'Content-Type': 'text/plain' }).end(String(err)),
     );
   });

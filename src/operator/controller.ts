@@ -53,7 +53,7 @@ export function mcpServerController(options: MCPServerControllerOptions): Contro
       log: options.log,
       instance: options.instance,
     }),
-    metrics: createServerMetrics(options.manager.metrics.registry),
+    metrics: createServerMetrics(options.manager.metrics),
   });
   const owned = [RESOURCES.deployments, RESOURCES.services, RESOURCES.ingresses];
   return {

@@ -148,7 +148,7 @@ describe('the MCPServer operator', () => {
     assert.match(done.message ?? '', /Serving at http:\/\/alpha\.example\.com\/alpha\/mcp/);
     const deployment = await get(RESOURCES.deployments, 'alpha');
     assert.equal(container(deployment, 'alpha')?.image, 'ghcr.io/acme/tools:1.0.0');
-    const metrics = await operator.manager.metrics.registry.metrics();
+    const metrics = await operator.manager.metrics.scrape();
     assert.match(
       metrics,
       new RegExp(`mcpserver_phase\\{namespace="${ns}",name="alpha",phase="Ready"\\} 1`),
