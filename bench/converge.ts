@@ -572,6 +572,8 @@ try {
     await new Promise((r) => setTimeout(r, 100));
   }
   const resyncWrites = sumWrites(await operatorRequests(plane, again), true);
+  // A restart at N: the lists of every server and child, then a pass for each.
+  const resyncPeakRss = again.memory().peak;
   await again.stop();
   rmSync(dir, { recursive: true, force: true });
 
@@ -600,6 +602,7 @@ try {
     peakRssMiB: round(mib(peakRss), 1),
     baselineRssMiB: round(mib(baseline), 1),
     rssPerServerKiB: round((peakRss - baseline) / 1024 / N, 1),
+    resyncPeakRssMiB: round(mib(resyncPeakRss), 1),
     reconcileP50Ms: round(reconcileP50Ms, 2),
     reconcileP99Ms: round(reconcileP99Ms, 2),
     // The passes after the last create: the operator alone with the control plane.
@@ -686,6 +689,7 @@ function printTable(figures: { requestsPerServerByVerb: Record<string, number> }
       'operator peak RSS',
       `${f.peakRssMiB} MiB (${f.baselineRssMiB} MiB idle, ${f.rssPerServerKiB} KiB per server)`,
     ],
+    ['fresh operator peak RSS', `${f.resyncPeakRssMiB} MiB (started over the N converged servers)`],
     ['node', `${f.node}`],
     ['machine', `${f.machine}`],
   ];

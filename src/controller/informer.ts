@@ -3,7 +3,7 @@
 // stock client-node informer it never gives up while running: clean ends
 // resume, 410 relists, other failures back off and retry, and a watchdog
 // restarts watches that go silent.
-import { NotFoundError, TransportError } from '@mcp-operator/kube-core/errors';
+import { GoneError, NotFoundError, TransportError } from '@mcp-operator/kube-core/errors';
 import { apiVersionOf } from '@mcp-operator/kube-core/port';
 import type {
   KubeObject,
@@ -44,8 +44,14 @@ export interface InformerOptions {
   watchTimeoutSeconds?: number;
   /** No event or bookmark for this long → restart the watch. Default 90 s. */
   stallTimeoutMs?: number;
-  /** A list that has not answered after this long counts as failed. Default 60 s. */
+  /** A list page that has not answered after this long counts as failed. Default 60 s. */
   listTimeoutMs?: number;
+  /**
+   * Objects per list page (client-go's pager: 500). A page is decoded and
+   * trimmed before the next is asked for, so a fresh start over thousands of
+   * objects never holds them all as decoded JSON at once.
+   */
+  listPageSize?: number;
   /** Backoff on errors other than 410. Defaults 800 ms → 30 s, as client-go's reflector. */
   backoff?: { initialMs?: number; maxMs?: number };
   clock?: Clock;
@@ -61,6 +67,7 @@ export interface InformerOptions {
 
 const DEFAULT_STALL_TIMEOUT_MS = 90_000;
 const DEFAULT_LIST_TIMEOUT_MS = 60_000;
+const DEFAULT_LIST_PAGE_SIZE = 500;
 const MIN_WATCH_TIMEOUT_SECONDS = 300;
 
 type State = 'new' | 'running' | 'stopped';
@@ -183,27 +190,62 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   /** Lists and folds the result into the cache; returns the failure, if any. */
   async #list(): Promise<Error | undefined> {
-    const { resource, listTimeoutMs = DEFAULT_LIST_TIMEOUT_MS } = this.#options;
-    let result: ListResult<T> | undefined;
+    let listed: { items: T[]; resourceVersion: string } | undefined;
     try {
-      result = await this.#untilStopped(
-        this.#port.list<T>(resource, this.#selectors()),
-        listTimeoutMs,
-      );
+      listed = await this.#listPages();
     } catch (err) {
       // As client-go: a resource the server does not serve has no objects;
       // say so (and unblock waitForSync) while retrying.
       if (err instanceof NotFoundError) this.#replace([], '');
       return asError(err);
     }
-    if (result === undefined) return undefined;
-    this.#replace(result.items, result.resourceVersion);
+    if (listed === undefined) return undefined;
+    this.#replace(listed.items, listed.resourceVersion);
     return undefined;
   }
 
-  /** Makes the cache equal a fresh list, telling handlers only about differences. */
-  #replace(items: readonly T[], resourceVersion: string): void {
-    const normalized = items.map((obj) => this.#normalize(obj));
+  /**
+   * Every object, a page at a time (normalized as each page arrives); undefined
+   * once the informer stops. As client-go's pager does, a continue token the
+   * server has let expire (410) means one whole list instead.
+   */
+  async #listPages(): Promise<{ items: T[]; resourceVersion: string } | undefined> {
+    const { resource, listTimeoutMs = DEFAULT_LIST_TIMEOUT_MS } = this.#options;
+    const limit = this.#options.listPageSize ?? DEFAULT_LIST_PAGE_SIZE;
+    const items: T[] = [];
+    let next: string | undefined;
+    for (;;) {
+      let page: ListResult<T> | undefined;
+      try {
+        page = await this.#untilStopped(
+          this.#port.list<T>(resource, {
+            ...this.#selectors(),
+            ...(next ? { continue: next, limit } : { limit }),
+          }),
+          listTimeoutMs,
+        );
+      } catch (err) {
+        if (!(next && err instanceof GoneError)) throw err;
+        page = await this.#untilStopped(
+          this.#port.list<T>(resource, this.#selectors()),
+          listTimeoutMs,
+        );
+        if (page === undefined) return undefined;
+        return {
+          items: page.items.map((obj) => this.#normalize(obj)),
+          resourceVersion: page.resourceVersion,
+        };
+      }
+      if (page === undefined) return undefined;
+      for (const obj of page.items) items.push(this.#normalize(obj));
+      // Every page reads the first page's snapshot and carries its resourceVersion.
+      if (!page.continue) return { items, resourceVersion: page.resourceVersion };
+      next = page.continue;
+    }
+  }
+
+  /** Makes the cache equal a fresh (normalized) list, telling handlers only about differences. */
+  #replace(normalized: readonly T[], resourceVersion: string): void {
     for (const change of diffList(this.#items, normalized)) this.#apply(change);
     this.#lastResourceVersion = resourceVersion;
     if (!this.#synced) {

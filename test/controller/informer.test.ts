@@ -366,6 +366,69 @@ describe('Informer over the in-memory port', () => {
     await informer.stop();
   });
 
+  it('lists a page at a time, as client-go\u2019s pager does', async () => {
+    const asked: ListOptions[] = [];
+    const store = new Store();
+    const port = memoryPort(store);
+    const informer = new Informer(
+      {
+        ...port,
+        list: (resource, options) => {
+          asked.push(options ?? {});
+          return port.list(resource, options);
+        },
+      },
+      { resource: CM, namespace: 'default', listPageSize: 2, clock: new FakeClock() },
+    );
+    const type = store.typeFor('', 'configmaps')!;
+    for (const name of ['a', 'b', 'c', 'd', 'e']) {
+      store.create(type, 'default', { metadata: { name } });
+    }
+    const events: string[] = [];
+    informer.addHandler(recorder(events));
+    informer.start();
+    await informer.waitForSync();
+    assert.deepEqual(
+      asked.map((o) => [o.limit, o.continue === undefined ? 'first' : 'next']),
+      [
+        [2, 'first'],
+        [2, 'next'],
+        [2, 'next'],
+      ],
+    );
+    assert.deepEqual(events, ['add a', 'add b', 'add c', 'add d', 'add e']);
+    await informer.stop();
+  });
+
+  it('lists whole when the server has let a continue token expire (410)', async () => {
+    const asked: ListOptions[] = [];
+    const store = new Store();
+    const port = memoryPort(store);
+    const informer = new Informer(
+      {
+        ...port,
+        list: (resource, options) => {
+          asked.push(options ?? {});
+          if (options?.continue) {
+            return Promise.reject(new GoneError({ code: 410, reason: 'Expired' }));
+          }
+          return port.list(resource, options);
+        },
+      },
+      { resource: CM, namespace: 'default', listPageSize: 2, clock: new FakeClock() },
+    );
+    const type = store.typeFor('', 'configmaps')!;
+    for (const name of ['a', 'b', 'c']) store.create(type, 'default', { metadata: { name } });
+    informer.start();
+    await informer.waitForSync();
+    assert.deepEqual(
+      asked.map((o) => o.limit ?? 'whole'),
+      [2, 2, 'whole'],
+    );
+    assert.deepEqual(names(informer), ['a', 'b', 'c']);
+    await informer.stop();
+  });
+
   it('delivers adds, updates and deletes as they happen', async () => {
     const { informer, write, events, until, script } = setup();
     informer.start();
