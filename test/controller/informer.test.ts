@@ -366,24 +366,29 @@ describe('Informer over the in-memory port', () => {
     await informer.stop();
   });
 
-  it('lists a page at a time, as client-go\u2019s pager does', async () => {
+  /** An informer with 2 objects a page over a store holding `names`; its list calls are recorded. */
+  function paged(names: string[], expireContinue = false) {
     const asked: ListOptions[] = [];
     const store = new Store();
     const port = memoryPort(store);
+    const type = store.typeFor('', 'configmaps')!;
+    for (const name of names) store.create(type, 'default', { metadata: { name } });
+    const list: KubePort['list'] = (resource, options) => {
+      asked.push(options ?? {});
+      if (expireContinue && options?.continue) {
+        return Promise.reject(new GoneError({ code: 410, reason: 'Expired' }));
+      }
+      return port.list(resource, options);
+    };
     const informer = new Informer(
-      {
-        ...port,
-        list: (resource, options) => {
-          asked.push(options ?? {});
-          return port.list(resource, options);
-        },
-      },
+      { ...port, list },
       { resource: CM, namespace: 'default', listPageSize: 2, clock: new FakeClock() },
     );
-    const type = store.typeFor('', 'configmaps')!;
-    for (const name of ['a', 'b', 'c', 'd', 'e']) {
-      store.create(type, 'default', { metadata: { name } });
-    }
+    return { informer, asked };
+  }
+
+  it('lists a page at a time, as client-go\u2019s pager does', async () => {
+    const { informer, asked } = paged(['a', 'b', 'c', 'd', 'e']);
     const events: string[] = [];
     informer.addHandler(recorder(events));
     informer.start();
@@ -401,24 +406,7 @@ describe('Informer over the in-memory port', () => {
   });
 
   it('lists whole when the server has let a continue token expire (410)', async () => {
-    const asked: ListOptions[] = [];
-    const store = new Store();
-    const port = memoryPort(store);
-    const informer = new Informer(
-      {
-        ...port,
-        list: (resource, options) => {
-          asked.push(options ?? {});
-          if (options?.continue) {
-            return Promise.reject(new GoneError({ code: 410, reason: 'Expired' }));
-          }
-          return port.list(resource, options);
-        },
-      },
-      { resource: CM, namespace: 'default', listPageSize: 2, clock: new FakeClock() },
-    );
-    const type = store.typeFor('', 'configmaps')!;
-    for (const name of ['a', 'b', 'c']) store.create(type, 'default', { metadata: { name } });
+    const { informer, asked } = paged(['a', 'b', 'c'], true);
     informer.start();
     await informer.waitForSync();
     assert.deepEqual(
