@@ -47,9 +47,11 @@ export interface InformerOptions {
   /** A list page that has not answered after this long counts as failed. Default 60 s. */
   listTimeoutMs?: number;
   /**
-   * Objects per list page (client-go's pager: 500). A page is decoded and
-   * trimmed before the next is asked for, so a fresh start over thousands of
-   * objects never holds them all as decoded JSON at once.
+   * Objects per list page. A page is decoded and trimmed before the next is
+   * asked for, so a fresh start over thousands of objects never holds them all
+   * as decoded JSON at once. Default 100: client-go's pager asks for 500, but
+   * four informers listing 500 Deployments each at once took a fresh operator
+   * over 5 000 servers to 260 MiB; with 100, 217 MiB.
    */
   listPageSize?: number;
   /** Backoff on errors other than 410. Defaults 800 ms → 30 s, as client-go's reflector. */
@@ -67,7 +69,7 @@ export interface InformerOptions {
 
 const DEFAULT_STALL_TIMEOUT_MS = 90_000;
 const DEFAULT_LIST_TIMEOUT_MS = 60_000;
-const DEFAULT_LIST_PAGE_SIZE = 500;
+const DEFAULT_LIST_PAGE_SIZE = 100;
 const MIN_WATCH_TIMEOUT_SECONDS = 300;
 
 type State = 'new' | 'running' | 'stopped';
