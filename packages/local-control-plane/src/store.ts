@@ -305,11 +305,14 @@ export class Store {
     return strategyFor(type)?.storedAs?.fromStorage(copy) ?? copy;
   }
 
+  /** A stored object for a reader that never changes it: itself where no conversion applies. */
+  #toReadOnlyView(type: ResourceType, stored: KubeObject): KubeObject {
+    return this.#storage(type) === type ? stored : this.#toView(type, stored);
+  }
+
   /** A write's answer: a copy, or the stored object for a caller that only reads it. */
   #answer(type: ResourceType, stored: KubeObject, options: WriteOptions): KubeObject {
-    return options.readOnlyAnswer && this.#storage(type) === type
-      ? stored
-      : this.#toView(type, stored);
+    return options.readOnlyAnswer ? this.#toReadOnlyView(type, stored) : this.#toView(type, stored);
   }
 
   /** An object of a served type as its storage keeps it (the object itself when no conversion applies). */
@@ -358,8 +361,7 @@ export class Store {
    */
   peek(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
     const found = this.#bucket(type).get(objectKey(this.#ns(type, namespace), name));
-    if (!found || this.#storage(type) === type) return found;
-    return this.#toView(type, found);
+    return found && this.#toReadOnlyView(type, found);
   }
 
   list(type: ResourceType, namespace: string | undefined, options: ListOptions = {}): ListResult {
@@ -1273,10 +1275,9 @@ export class Store {
       typeKey: storageKey,
       ...(type.namespaced && namespace !== undefined ? { namespace } : {}),
       matches,
-      view:
-        options.readOnly && this.#storage(type) === type
-          ? (stored) => stored
-          : (stored) => this.#toView(type, stored),
+      view: options.readOnly
+        ? (stored) => this.#toReadOnlyView(type, stored)
+        : (stored) => this.#toView(type, stored),
       send,
     };
     const from = options.resourceVersion;

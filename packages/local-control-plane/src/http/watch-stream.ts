@@ -42,11 +42,10 @@ class EventBatch {
     if (chunks.length === 0) return;
     this.#chunks = [];
     if (this.#res.writableEnded || this.#res.destroyed) return;
-    if (chunks.every((c) => typeof c === 'string')) this.#res.write(chunks.join(''));
-    else
-      this.#res.write(
-        Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))),
-      );
+    // A stream is JSON lines or protobuf frames, never both.
+    this.#res.write(
+      typeof chunks[0] === 'string' ? chunks.join('') : Buffer.concat(chunks as Uint8Array[]),
+    );
   }
 }
 
