@@ -213,7 +213,7 @@ export class Informer<T extends KubeObject = KubeObject> {
    */
   async #listPages(): Promise<{ items: T[]; resourceVersion: string } | undefined> {
     const { resource, listTimeoutMs = DEFAULT_LIST_TIMEOUT_MS } = this.#options;
-    const limit = this.#options.listPageSize ?? DEFAULT_LIST_PAGE_SIZE;
+    let limit: number | undefined = this.#options.listPageSize ?? DEFAULT_LIST_PAGE_SIZE;
     const items: T[] = [];
     let next: string | undefined;
     for (;;) {
@@ -222,21 +222,17 @@ export class Informer<T extends KubeObject = KubeObject> {
         page = await this.#untilStopped(
           this.#port.list<T>(resource, {
             ...this.#selectors(),
-            ...(next ? { continue: next, limit } : { limit }),
+            ...(limit ? { limit } : {}),
+            ...(next ? { continue: next } : {}),
           }),
           listTimeoutMs,
         );
       } catch (err) {
         if (!(next && err instanceof GoneError)) throw err;
-        page = await this.#untilStopped(
-          this.#port.list<T>(resource, this.#selectors()),
-          listTimeoutMs,
-        );
-        if (page === undefined) return undefined;
-        return {
-          items: page.items.map((obj) => this.#normalize(obj)),
-          resourceVersion: page.resourceVersion,
-        };
+        // Start over, whole.
+        items.length = 0;
+        next = limit = undefined;
+        continue;
       }
       if (page === undefined) return undefined;
       for (const obj of page.items) items.push(this.#normalize(obj));

@@ -43,18 +43,11 @@ export function createServerMetrics(
   metrics: Pick<RuntimeMetrics, 'addTextCollector'>,
 ): ServerMetrics {
   const servers = new Map<string, Lines>();
-  const all = function* (pick: (lines: Lines) => string) {
-    for (const lines of servers.values()) yield pick(lines);
+  const samples = function* (field: 'phaseLines' | 'readyLine') {
+    for (const lines of servers.values()) yield lines[field];
   };
   metrics.addTextCollector(
-    () =>
-      `${family(
-        PHASE,
-        all((l) => l.phaseLines),
-      )}\n\n${family(
-        READY,
-        all((l) => l.readyLine),
-      )}`,
+    () => `${family(PHASE, samples('phaseLines'))}\n\n${family(READY, samples('readyLine'))}`,
   );
   return {
     observe(key, phase, ready) {
