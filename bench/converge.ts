@@ -36,7 +36,7 @@ import { SIMULATED_ADDRESS } from '@mcp-operator/local-control-plane/controllers
 import { OPERATOR_NODE_OPTIONS } from '../src/install/manager.ts';
 import { ingressClass, StatusSimulator } from '../test/operator/cluster.ts';
 import { mcpServerCRD } from '../src/api/v1alpha1/crd.ts';
-import { histogramQuantile, parsePrometheusText, samplesSince } from './quantile.ts';
+import { histogramQuantile, nearestRank, parsePrometheusText, samplesSince } from './quantile.ts';
 
 const { values } = parseArgs({
   options: {
@@ -56,6 +56,9 @@ if (!Number.isInteger(N) || N < 1 || !Number.isInteger(CONCURRENCY) || CONCURREN
 const SNAPSHOT_DIR = process.env.BENCH_HEAP_SNAPSHOT;
 const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete']);
 const INGRESS_CLASS = 'bench';
+/** How many converged servers get a change one at a time, and the image they change to. */
+const CHANGES = 100;
+const CHANGED_IMAGE = 'ghcr.io/acme/tools:1.0.1';
 const config = (() => {
   const parsed = parseOperatorEnv({});
   if (!parsed.ok) throw new Error(parsed.error);
@@ -446,30 +449,51 @@ async function operatorRequests(
   return new Map([...counts].filter(([, v]) => v > 0));
 }
 
-/** Resolves once `count` servers in the namespace are Ready at their generation. */
+/**
+ * Resolves once `count` servers in the namespace are Ready at their
+ * generation; `readyAt` waits for one server to be Ready at a generation.
+ */
 function allReady(
   port: KubePort,
   namespace: string,
   count: number,
-): { done: Promise<void>; ready: () => number; stop: () => Promise<void> } {
+): {
+  done: Promise<void>;
+  ready: () => number;
+  readyAt: (name: string, generation: number) => Promise<void>;
+  stop: () => Promise<void>;
+} {
   const informer = new Informer(port, { resource: RESOURCES.mcpServers, namespace });
-  const ready = new Set<string>();
+  const ready = new Map<string, number>(); // name → the generation it is Ready at
+  const waiting = new Map<string, { generation: number; resolve: () => void }>();
   let resolve!: () => void;
   const done = new Promise<void>((r) => (resolve = r));
   const look = (
     server: KubeObject & { status?: { phase?: string; observedGeneration?: number } },
   ) => {
-    if (
-      server.status?.phase === 'Ready' &&
-      server.status.observedGeneration === server.metadata.generation
-    ) {
-      ready.add(server.metadata.name!);
-    } else ready.delete(server.metadata.name!);
+    const serverName = server.metadata.name!;
+    const generation = server.metadata.generation ?? 0;
+    if (server.status?.phase === 'Ready' && server.status.observedGeneration === generation) {
+      ready.set(serverName, generation);
+      const waiter = waiting.get(serverName);
+      if (waiter && generation >= waiter.generation) {
+        waiting.delete(serverName);
+        waiter.resolve();
+      }
+    } else ready.delete(serverName);
     if (ready.size >= count) resolve();
   };
   informer.addHandler({ onAdd: look, onUpdate: (_o, n) => look(n) });
   informer.start();
-  return { done, ready: () => ready.size, stop: () => informer.stop() };
+  return {
+    done,
+    ready: () => ready.size,
+    readyAt: (name, generation) =>
+      (ready.get(name) ?? -1) >= generation
+        ? Promise.resolve()
+        : new Promise((r) => waiting.set(name, { generation, resolve: r })),
+    stop: () => informer.stop(),
+  };
 }
 
 const sumWrites = (counts: Map<string, number>, withEvents: boolean) =>
@@ -561,6 +585,29 @@ try {
   const { peak: peakRss } = operator.memory();
   // What the converged operator holds, for a heap profiler (BENCH_HEAP_SNAPSHOT=DIR).
   await operator.heapSnapshot();
+
+  // One change at a time to converged servers, the API server otherwise idle:
+  // a pass's length and a user's wait from a change to Ready when the API
+  // server is not the bottleneck (during convergence it is saturated, and the
+  // passes' length is mostly its queue).
+  const changes = Math.min(N, CHANGES);
+  const beforeChanges = reconcileBuckets(await operator.metrics());
+  const waits: number[] = [];
+  for (let i = 0; i < changes; i++) {
+    say(`changes: ${i}/${changes} servers changed one at a time`);
+    const began = performance.now();
+    const changed = await client.patch(
+      RESOURCES.mcpServers,
+      OPERATOR_NS,
+      name(i),
+      'merge',
+      { spec: { image: CHANGED_IMAGE } },
+      { fieldManager: 'bench' },
+    );
+    await watcher.readyAt(name(i), changed.metadata.generation ?? 0);
+    waits.push(performance.now() - began);
+  }
+  const changePasses = samplesSince(reconcileBuckets(await operator.metrics()), beforeChanges);
   await operator.stop();
   await watcher.stop();
 
@@ -609,6 +656,12 @@ try {
     // The passes after the last create: the operator alone with the control plane.
     reconcileAfterCreatesP50Ms: round(reconcileAfterCreatesP50Ms, 2),
     reconcileAfterCreatesP99Ms: round(reconcileAfterCreatesP99Ms, 2),
+    // One change at a time (a new image for each of the first `changes` servers).
+    changes,
+    changeReconcileP50Ms: round(histogramQuantile(0.5, changePasses) * 1000, 2),
+    changeReconcileP99Ms: round(histogramQuantile(0.99, changePasses) * 1000, 2),
+    changeToReadyP50Ms: round(nearestRank(0.5, waits), 1),
+    changeToReadyP99Ms: round(nearestRank(0.99, waits), 1),
     node: process.version,
     machine: `${cpus()[0]?.model ?? 'unknown cpu'} ×${cpus().length}, ${Math.round(mib(totalmem()) / 1024)} GiB`,
   };
@@ -688,6 +741,10 @@ function printTable(figures: { requestsPerServerByVerb: Record<string, number> }
     [
       'reconcile p50 / p99',
       `${f.reconcileP50Ms} ms / ${f.reconcileP99Ms} ms (after the last create: ${f.reconcileAfterCreatesP50Ms} ms / ${f.reconcileAfterCreatesP99Ms} ms)`,
+    ],
+    [
+      'one change at a time',
+      `reconcile p50 / p99 ${f.changeReconcileP50Ms} ms / ${f.changeReconcileP99Ms} ms; change to Ready p50 / p99 ${f.changeToReadyP50Ms} ms / ${f.changeToReadyP99Ms} ms (${f.changes} changes)`,
     ],
     [
       'operator peak RSS',

@@ -64,3 +64,14 @@ export function parsePrometheusText(text: string): MetricValue[] {
   }
   return samples;
 }
+
+/**
+ * The nearest-rank quantile of measured values (the smallest value with at
+ * least q of them at or below it): for the bench's own timings, where every
+ * value is known and nothing needs interpolating.
+ */
+export function nearestRank(q: number, values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!;
+}

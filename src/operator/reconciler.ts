@@ -57,9 +57,11 @@ export interface ReconcilerDeps {
 type StoredServer = KubeObject & { spec?: unknown; status?: MCPServerStatus };
 
 /**
- * After a status write lost to a newer version of the object: look again
- * shortly, once the cache has the newer one, rather than at once with the same
- * stale copy (each immediate retry would be another 409).
+ * After a status write lost to a newer version of the object: the newer
+ * version's update event wakes the next pass (the echo filter lets it
+ * through); should it have come before the 409, look again shortly, once the
+ * cache surely has it, rather than at once with the same stale copy (each
+ * immediate retry would be another 409).
  */
 const CONFLICT_RETRY = { requeueAfterMs: 500 };
 
@@ -111,14 +113,16 @@ export class MCPServerReconciler implements Reconciler {
   async reconcile(request: Request, context: ReconcileContext): Promise<ReconcileResult> {
     const { cache, metrics } = this.#deps;
     const key = objectKey({ metadata: { ...request } });
-    let server = cache.get<StoredServer>(RESOURCES.mcpServers, key);
-    if (!server || server.metadata.deletionTimestamp) {
+    const cached = cache.get<StoredServer>(RESOURCES.mcpServers, key);
+    if (!cached || cached.metadata.deletionTimestamp) {
       // Gone: the owned objects go through their owner references.
       metrics?.forget(key);
       this.routes.forget(key);
       this.statusEchoes.forget(key);
       return {};
     }
+    // The answer to this operator's last status write, if the cache lags behind it.
+    let server = this.statusEchoes.latest(key, cached);
     server = await this.#persistStaticDefaults(server, context.log);
 
     const generation = server.metadata.generation ?? 0;
@@ -455,10 +459,12 @@ export class MCPServerReconciler implements Reconciler {
         { ...server, metadata, status },
         { fieldManager: FIELD_MANAGER, subresource: 'status' },
       );
-      this.statusEchoes.wrote(key, written.status);
+      this.statusEchoes.wrote(key, server, written);
     } catch (err) {
       if (err instanceof ConflictError) {
         log?.debug('status changed meanwhile; retrying with the newer object');
+        // The newer version's update event must wake a pass, even if it carries our last status.
+        this.statusEchoes.forget(key);
         return 'conflict';
       }
       throw err;

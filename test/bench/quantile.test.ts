@@ -4,7 +4,12 @@
 // highest finite bound) and a window of a histogram between two readings.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { histogramQuantile, parsePrometheusText, samplesSince } from '../../bench/quantile.ts';
+import {
+  histogramQuantile,
+  nearestRank,
+  parsePrometheusText,
+  samplesSince,
+} from '../../bench/quantile.ts';
 
 const exposition = (counts: [string, number][], controller = 'mcpserver') =>
   counts
@@ -101,5 +106,20 @@ describe('bench metrics', () => {
     // Rank 39.6 of 40: 29.6 of the 30 passes between 10 and 25 ms.
     assert.ok(Math.abs(histogramQuantile(0.99, before) - (0.01 + (0.015 * 29.6) / 30)) < 1e-12);
     assert.equal(histogramQuantile(1, window.slice(0, 3)), 0.01);
+  });
+
+  it('takes a nearest-rank quantile of measured values, in any order', () => {
+    const waits = [9, 1, 8, 2, 7, 3, 6, 4, 5, 10];
+    const cases: [number, number][] = [
+      [0.5, 5], // five of ten at or below it
+      [0.99, 10], // ten values: the 99th percentile is the largest
+      [0.1, 1],
+      [0.11, 2],
+      [0, 1],
+      [1, 10],
+    ];
+    for (const [q, want] of cases) assert.equal(nearestRank(q, waits), want, `q=${q}`);
+    assert.deepEqual(waits, [9, 1, 8, 2, 7, 3, 6, 4, 5, 10], 'the input is left in its order');
+    assert.ok(Number.isNaN(nearestRank(0.5, [])));
   });
 });

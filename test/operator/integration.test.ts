@@ -438,6 +438,35 @@ describe('the MCPServer operator', () => {
     );
   });
 
+  it('follows changes one at a time without a status write lost to its own previous one', async () => {
+    // A change takes two passes: one rolls the Deployment out and says so, one
+    // says Ready once it is. The second runs on the Deployment's event, often
+    // before the first one's status write is back in the cache, and must not
+    // write over the version that write replaced (a 409, then a wait).
+    await create(manifest(ns, 'theta'));
+    await ready('theta');
+    cluster.plane?.faults.resetRequests();
+    for (let i = 1; i <= 10; i++) {
+      const changed = await patchSpec('theta', { image: `ghcr.io/acme/tools:1.0.${i}` });
+      const generation = changed.metadata.generation;
+      await statusWhen(
+        'theta',
+        (s) => s.phase === 'Ready' && s.observedGeneration === generation,
+        `Ready at generation ${generation}`,
+      );
+    }
+    if (!cluster.plane) return; // a real API server keeps no record of answers
+    const writes = cluster.plane.faults
+      .requests({ client: FIELD_MANAGER, verb: 'update', resource: 'mcpservers/status' })
+      .filter((r) => r.name === 'theta');
+    assert.ok(writes.length >= 10, `a status write per change at least (${writes.length})`);
+    assert.deepEqual(
+      writes.filter((r) => r.code !== 200).map((r) => r.code),
+      [],
+      'every status write succeeded',
+    );
+  });
+
   it('writes the status back when someone else changes it (only its own writes are ignored)', async () => {
     await create(manifest(ns, 'eta'));
     const ready = await statusWhen('eta', (s) => s.phase === 'Ready', 'Ready');

@@ -27,8 +27,8 @@ const server = (changes: Partial<KubeObject['metadata']> = {}, extra: object = {
 
 describe('StatusEchoes', () => {
   const echoes = new StatusEchoes();
-  echoes.wrote(KEY, status);
   const before = server();
+  echoes.wrote(KEY, server({ resourceVersion: '9' }), server({}, { status }));
 
   it('recognizes the update its own status write brings back, whatever the key order', () => {
     const reordered = {
@@ -58,10 +58,32 @@ describe('StatusEchoes', () => {
     );
   });
 
-  it('forgets a deleted server', () => {
+  it('forgets a deleted server, or one whose status write lost to a newer version', () => {
     const local = new StatusEchoes();
-    local.wrote(KEY, status);
+    local.wrote(KEY, before, server({ resourceVersion: '11' }, { status }));
     local.forget(KEY);
-    assert.equal(local.isEcho(KEY, before, server({}, { status })), false);
+    assert.equal(local.isEcho(KEY, before, server({ resourceVersion: '11' }, { status })), false);
+    assert.equal(local.latest(KEY, before), before);
+  });
+
+  it('answers its own status write for a server while the cache holds the version it replaced', () => {
+    const local = new StatusEchoes();
+    const answer = server({ resourceVersion: '11' }, { status });
+    local.wrote(KEY, before, answer);
+    // A pass between the write and its update event (a child's event woke it).
+    assert.equal(local.latest(KEY, before), answer);
+    assert.equal(local.latest(KEY, before), answer, 'as long as the cache lags');
+    // The cache has the write (or anything newer): the cached copy, and the answer is let go.
+    const newer = server({ resourceVersion: '12', generation: 3 }, { status });
+    assert.equal(local.latest(KEY, newer), newer);
+    assert.equal(local.latest(KEY, before), before, 'not brought back by a stale read');
+    assert.equal(local.latest('team-a/other', before), before, 'another key');
+  });
+
+  it('lets the answer go once an update event shows the cache moved on', () => {
+    const local = new StatusEchoes();
+    local.wrote(KEY, before, server({ resourceVersion: '11' }, { status }));
+    assert.ok(local.isEcho(KEY, before, server({ resourceVersion: '11' }, { status })));
+    assert.equal(local.latest(KEY, before), before);
   });
 });
