@@ -7,7 +7,8 @@
 // Until that event arrives the cache holds the version the write replaced, and
 // a pass in between (a child's event) would write with its stale
 // resourceVersion and lose to the operator's own write (409). Such a pass
-// starts from the write's answer instead, as the cache will have it.
+// starts from the object as the write left it instead (only the written status
+// and resourceVersion are kept: a whole answer would outlive young garbage).
 import { createHash } from 'node:crypto';
 import { goJson } from '@mcp-operator/kube-core/go-format';
 import { deepEqual } from '@mcp-operator/kube-core/json';
@@ -26,24 +27,29 @@ const WATCHED_METADATA = [
 interface OwnWrite {
   /** Of the status as written (not the status: thousands of servers). */
   digest: string;
-  /** The write's answer, kept only until the cache moves past `replaced`. */
-  answer?: KubeObject;
-  /** The resourceVersion the write replaced. */
-  replaced?: string;
+  /**
+   * Until the cache moves past the version the write replaced: that version,
+   * and what the write changed in it (a status write changes nothing else).
+   */
+  pending?: { replaced?: string; resourceVersion?: string; status: unknown };
 }
 
 export class StatusEchoes {
   readonly #written = new Map<string, OwnWrite>();
 
   /**
-   * A status write of `written` (as the API server answered it: what its
-   * update event will carry) over `replaced`, the version the pass read.
+   * A status write over `replaced` (the version the pass read), answered with
+   * `written`: what its update event will carry.
    */
   wrote(key: string, replaced: KubeObject, written: KubeObject): void {
+    const status = (written as { status?: unknown }).status;
     this.#written.set(key, {
-      digest: digest((written as { status?: unknown }).status),
-      answer: written,
-      replaced: replaced.metadata.resourceVersion,
+      digest: digest(status),
+      pending: {
+        replaced: replaced.metadata.resourceVersion,
+        resourceVersion: written.metadata.resourceVersion,
+        status,
+      },
     });
   }
 
@@ -53,23 +59,29 @@ export class StatusEchoes {
   }
 
   /**
-   * The newest copy of a server: the answer to this operator's last status
-   * write while the cache still holds the version that write replaced, else
-   * the cached one.
+   * The newest copy of a server: while the cache still holds the version this
+   * operator's last status write replaced, that version with the written
+   * status and its resourceVersion; else the cached one.
    */
   latest<T extends KubeObject>(key: string, cached: T): T {
-    const own = this.#written.get(key);
-    if (!own?.answer) return cached;
-    if (cached.metadata.resourceVersion === own.replaced) return own.answer as T;
-    own.answer = undefined; // the cache has the write, or something newer
-    return cached;
+    const pending = this.#written.get(key)?.pending;
+    if (!pending) return cached;
+    if (cached.metadata.resourceVersion !== pending.replaced) {
+      this.#written.get(key)!.pending = undefined; // the cache has the write, or something newer
+      return cached;
+    }
+    return {
+      ...cached,
+      metadata: { ...cached.metadata, resourceVersion: pending.resourceVersion },
+      status: pending.status,
+    };
   }
 
   /** Whether `updated` differs from `old` only by the status this operator last wrote for `key`. */
   isEcho(key: string, old: KubeObject, updated: KubeObject): boolean {
     const written = this.#written.get(key);
     if (written === undefined) return false;
-    written.answer = undefined; // the cache is past the version the write replaced
+    written.pending = undefined; // the cache is past the version the write replaced
     for (const field of WATCHED_METADATA) {
       if (!deepEqual(old.metadata[field], updated.metadata[field])) return false;
     }

@@ -66,21 +66,23 @@ describe('StatusEchoes', () => {
     assert.equal(local.latest(KEY, before), before);
   });
 
-  it('answers its own status write for a server while the cache holds the version it replaced', () => {
+  it('gives the server as its own status write left it while the cache holds the version it replaced', () => {
     const local = new StatusEchoes();
-    const answer = server({ resourceVersion: '11' }, { status });
-    local.wrote(KEY, before, answer);
+    const stale = server({}, { status: { phase: 'Pending', observedGeneration: 1 } });
+    local.wrote(KEY, stale, server({ resourceVersion: '11' }, { status }));
     // A pass between the write and its update event (a child's event woke it).
-    assert.equal(local.latest(KEY, before), answer);
-    assert.equal(local.latest(KEY, before), answer, 'as long as the cache lags');
-    // The cache has the write (or anything newer): the cached copy, and the answer is let go.
+    const latest = local.latest(KEY, stale);
+    assert.deepEqual(latest, server({ resourceVersion: '11' }, { status }));
+    assert.deepEqual(local.latest(KEY, stale), latest, 'as long as the cache lags');
+    assert.equal(stale.metadata.resourceVersion, '10', 'the cached copy is left alone');
+    // The cache has the write (or anything newer): the cached copy, and the write is let go.
     const newer = server({ resourceVersion: '12', generation: 3 }, { status });
     assert.equal(local.latest(KEY, newer), newer);
-    assert.equal(local.latest(KEY, before), before, 'not brought back by a stale read');
-    assert.equal(local.latest('team-a/other', before), before, 'another key');
+    assert.equal(local.latest(KEY, stale), stale, 'not brought back by a stale read');
+    assert.equal(local.latest('team-a/other', stale), stale, 'another key');
   });
 
-  it('lets the answer go once an update event shows the cache moved on', () => {
+  it('lets the write go once an update event shows the cache moved on', () => {
     const local = new StatusEchoes();
     local.wrote(KEY, before, server({ resourceVersion: '11' }, { status }));
     assert.ok(local.isEcho(KEY, before, server({ resourceVersion: '11' }, { status })));
