@@ -121,7 +121,7 @@ export class MCPServerReconciler implements Reconciler {
       this.statusEchoes.forget(key);
       return {};
     }
-    // The answer to this operator's last status write, if the cache lags behind it.
+    // As this operator's last status write left it, if the cache still lags behind that write.
     let server = this.statusEchoes.latest(key, cached);
     server = await this.#persistStaticDefaults(server, context.log);
 
