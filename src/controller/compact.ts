@@ -45,36 +45,89 @@ export class StringTable {
 /**
  * A copy of `obj` that shares strings through `strings` and empty FieldsV1
  * leaves through one frozen object; equal to `obj` by value, which is not
- * changed.
+ * changed. With `previous` (the cached version this one replaces), every part
+ * equal to the same part of `previous` is that part, not a copy: a status
+ * write then leaves only the old status as garbage, not a whole old object
+ * the collector has already moved to its old generation. The result is never
+ * `previous` itself.
  */
-export function compactObject<T extends KubeObject>(obj: T, strings: StringTable): T {
-  return copy(obj, undefined, strings) as T;
+export function compactObject<T extends KubeObject>(
+  obj: T,
+  strings: StringTable,
+  previous?: KubeObject,
+): T {
+  const top = obj as unknown as Record<string, unknown>;
+  const before = previous as unknown as Record<string, unknown> | undefined;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(top)) setKey(out, k, copy(top[k], k, strings, field(before, k)));
+  return out as T;
 }
 
-function copy(value: unknown, key: string | undefined, strings: StringTable): unknown {
-  if (typeof value === 'string')
+/** `obj[k]` when `obj` is a plain object that has `k` itself, else undefined. */
+function field(obj: unknown, k: string): unknown {
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return undefined;
+  return Object.hasOwn(obj, k) ? (obj as Record<string, unknown>)[k] : undefined;
+}
+
+function copy(
+  value: unknown,
+  key: string | undefined,
+  strings: StringTable,
+  prev: unknown,
+): unknown {
+  if (typeof value === 'string') {
+    if (value === prev) return prev;
     return key && NOT_INTERNED.has(key) ? value : strings.intern(value);
+  }
   if (value === null || typeof value !== 'object') return value;
+  if (key === 'fieldsV1') return fieldSet(value, prev);
   if (Array.isArray(value)) {
+    const before = Array.isArray(prev) && prev.length === value.length ? prev : undefined;
+    let same = before !== undefined;
     const items: unknown[] = new Array(value.length);
-    for (let i = 0; i < value.length; i++) items[i] = copy(value[i], undefined, strings);
-    return items;
+    for (let i = 0; i < value.length; i++) {
+      items[i] = copy(value[i], undefined, strings, before?.[i]);
+      if (items[i] !== before?.[i]) same = false;
+    }
+    return same ? before : items;
   }
   const source = value as Record<string, unknown>;
+  const keys = Object.keys(source);
+  const before =
+    prev !== null && typeof prev === 'object' && !Array.isArray(prev)
+      ? (prev as Record<string, unknown>)
+      : undefined;
+  let same = before !== undefined && Object.keys(before).length === keys.length;
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(source)) {
-    setKey(out, k, k === 'fieldsV1' ? fieldSet(source[k]) : copy(source[k], k, strings));
+  for (const k of keys) {
+    const was = field(before, k);
+    const v = copy(source[k], k, strings, was);
+    if (v !== was || v === undefined) same = false;
+    setKey(out, k, v);
   }
-  return out;
+  return same ? before : out;
 }
 
-/** A FieldsV1 set with every empty leaf the shared EMPTY (its keys are already V8's interned names). */
-function fieldSet(value: unknown): unknown {
+/**
+ * A FieldsV1 set with every empty leaf the shared EMPTY (its keys are already
+ * V8's interned names), or `prev` when equal to it.
+ */
+function fieldSet(value: unknown, prev: unknown): unknown {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
   const source = value as Record<string, unknown>;
   const keys = Object.keys(source);
   if (keys.length === 0) return EMPTY;
+  const before =
+    prev !== null && typeof prev === 'object' && !Array.isArray(prev)
+      ? (prev as Record<string, unknown>)
+      : undefined;
+  let same = before !== undefined && Object.keys(before).length === keys.length;
   const out: Record<string, unknown> = {};
-  for (const k of keys) setKey(out, k, fieldSet(source[k]));
-  return out;
+  for (const k of keys) {
+    const was = field(before, k);
+    const v = fieldSet(source[k], was);
+    if (v !== was) same = false;
+    setKey(out, k, v);
+  }
+  return same ? before : out;
 }

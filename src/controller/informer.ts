@@ -17,7 +17,7 @@ import type {
 } from '@mcp-operator/kube-core/port';
 import { exponentialBackoff } from './backoff.ts';
 import type { Backoff } from './backoff.ts';
-import { ObjectCache } from './cache.ts';
+import { ObjectCache, objectKey } from './cache.ts';
 import { realClock } from './clock.ts';
 import type { Clock, Timer } from './clock.ts';
 import { applyChange, changeForEvent, diffList } from './informer-changes.ts';
@@ -62,9 +62,11 @@ export interface InformerOptions {
   /**
    * Trims each object before it is cached and handed to handlers (as
    * controller-runtime's cache TransformFunc): what the controllers never read
-   * need not stay in memory. Must not mutate its argument.
+   * need not stay in memory. Must not mutate its argument. A watch event's
+   * object comes with `previous`, the cached version it replaces, whose
+   * unchanged parts the result may share (cached objects are never changed).
    */
-  transform?(obj: KubeObject): KubeObject;
+  transform?(obj: KubeObject, previous?: KubeObject): KubeObject;
 }
 
 const DEFAULT_STALL_TIMEOUT_MS = 90_000;
@@ -293,7 +295,7 @@ export class Informer<T extends KubeObject = KubeObject> {
           if (event.resourceVersion) this.#lastResourceVersion = event.resourceVersion;
           return;
         }
-        const obj = this.#normalize(event.object);
+        const obj = this.#normalize(event.object, this.#items.get(objectKey(event.object)));
         const change = changeForEvent(this.#items, event.type, obj);
         if (change) this.#apply(change);
         if (obj.metadata.resourceVersion) this.#lastResourceVersion = obj.metadata.resourceVersion;
@@ -369,7 +371,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 
   /** List items often come without apiVersion and kind; handlers expect both. Then the transform. */
-  #normalize(obj: T): T {
+  #normalize(obj: T, previous?: T): T {
     const { resource } = this.#options;
     const typed =
       obj.apiVersion && obj.kind
@@ -379,7 +381,7 @@ export class Informer<T extends KubeObject = KubeObject> {
             apiVersion: obj.apiVersion || apiVersionOf(resource),
             kind: obj.kind || resource.kind,
           };
-    return this.#options.transform ? (this.#options.transform(typed) as T) : typed;
+    return this.#options.transform ? (this.#options.transform(typed, previous) as T) : typed;
   }
 
   /** Resolves with the promise's value, undefined when the informer stops first; rejects on timeout. */

@@ -146,7 +146,7 @@ export class Manager {
   readonly #controllers: ControllerSpec[] = [];
   /** Shared by every cache, so a server's strings are stored once across its kinds. */
   readonly #strings = new StringTable();
-  readonly #cacheTransform: (obj: KubeObject) => KubeObject;
+  readonly #cacheTransform: (obj: KubeObject, previous?: KubeObject) => KubeObject;
   readonly #informers = new Map<string, Informer[]>();
   readonly #indexes: { resource: ResourceRef; name: string; fn: IndexFunc }[] = [];
   #synced = false;
@@ -160,7 +160,8 @@ export class Manager {
     this.#log = options.logger;
     this.metrics = options.metrics ?? createRuntimeMetrics();
     const trim = options.fieldManager ? keepManagedFieldsOf(options.fieldManager) : undefined;
-    this.#cacheTransform = (obj) => compactObject(trim ? trim(obj) : obj, this.#strings);
+    this.#cacheTransform = (obj, previous) =>
+      compactObject(trim ? trim(obj) : obj, this.#strings, previous);
   }
 
   addController(spec: ControllerSpec): void {

@@ -96,6 +96,52 @@ describe('compactObject', () => {
     }, TypeError);
   });
 
+  it('shares with the version it replaces every part that did not change, and only those', () => {
+    const table = new StringTable();
+    const previous = deepFreeze(compactObject(child('weather', '17'), table));
+    // A status write: a new resourceVersion and status, the rest as it was.
+    const incoming = deepFreeze({
+      ...child('weather', '18'),
+      status: { readyReplicas: 1, conditions: [{ type: 'Available', status: 'True' }] },
+    });
+    const next = compactObject(incoming, table, previous);
+    assert.deepEqual(next, incoming, 'equal to what came, by value');
+    assert.notEqual(next, previous, 'never the previous version itself');
+    assert.equal(next.spec, previous.spec, 'the unchanged spec is the cached one');
+    assert.equal(next.metadata.ownerReferences, previous.metadata.ownerReferences);
+    assert.equal(next.metadata.managedFields, previous.metadata.managedFields);
+    assert.notEqual(next.metadata, previous.metadata, 'metadata holds the new resourceVersion');
+    assert.equal(next.metadata.resourceVersion, '18');
+    assert.equal(previous.metadata.resourceVersion, '17', 'the previous version is left alone');
+
+    // A changed image: the containers list and what holds it are new, its siblings shared.
+    type Spec = { replicas: number; template: { spec: { containers: { image: string }[] } } };
+    const changed = child('weather', '19');
+    (changed.spec as Spec).template.spec.containers[0]!.image = 'ghcr.io/acme/tools:2.0.0';
+    const after = compactObject(changed, table, next);
+    assert.deepEqual(after, changed);
+    assert.notEqual(after.spec, next.spec);
+    assert.equal(
+      (after.spec as Spec).template.spec.containers[0]!.image,
+      'ghcr.io/acme/tools:2.0.0',
+    );
+    assert.equal(after.metadata.ownerReferences, next.metadata.ownerReferences);
+    assert.equal(after.metadata.managedFields, next.metadata.managedFields);
+    assert.equal(after.status, undefined, 'a field the new version lacks is not brought back');
+
+    // Lists of another length, and objects with a key more or less, are new.
+    const longer = child('weather', '20');
+    (longer.metadata.ownerReferences as unknown[]).push({
+      apiVersion: 'v1',
+      kind: 'X',
+      name: 'y',
+      uid: 'u-2',
+    });
+    const grown = compactObject(longer, table, after);
+    assert.notEqual(grown.metadata.ownerReferences, after.metadata.ownerReferences);
+    assert.deepEqual(grown, longer);
+  });
+
   it('starts the table over when it is full, still answering every string right', () => {
     const table = new StringTable(3);
     const values = ['a', 'b', 'c', 'd', 'a', 'e'];

@@ -436,6 +436,24 @@ describe('Informer over the in-memory port', () => {
     await informer.stop();
   });
 
+  it('hands the transform the cached version a watch event replaces', async () => {
+    const seen: string[] = [];
+    const { informer, write, events, until } = setup({
+      transform: (obj, previous) => {
+        seen.push(`${obj.metadata.name} ${JSON.stringify(previous?.data ?? null)}`);
+        return obj;
+      },
+    });
+    informer.start();
+    await informer.waitForSync();
+    write.create('a', { v: '1' });
+    write.update('a', { v: '2' });
+    write.delete('a');
+    await until(() => events.length === 3, 'three events');
+    assert.deepEqual(seen, ['a null', 'a {"v":"1"}', 'a {"v":"2"}']);
+    await informer.stop();
+  });
+
   it('honours label selectors', async () => {
     const { informer, store, events, until } = setup({ labelSelector: 'app=x' });
     const type = store.typeFor('', 'configmaps')!;
