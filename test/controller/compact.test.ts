@@ -100,7 +100,7 @@ describe('compactObject', () => {
     const table = new StringTable();
     const previous = deepFreeze(compactObject(child('weather', '17'), table));
     // A status write: a new resourceVersion and status, the rest as it was.
-    const incoming = deepFreeze({
+    const incoming: KubeObject = deepFreeze({
       ...child('weather', '18'),
       status: { readyReplicas: 1, conditions: [{ type: 'Available', status: 'True' }] },
     });
