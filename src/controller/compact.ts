@@ -63,10 +63,17 @@ export function compactObject<T extends KubeObject>(
   return out as T;
 }
 
-/** `obj[k]` when `obj` is a plain object that has `k` itself, else undefined. */
+/** `value` when it is a JSON object (not an array), else undefined. */
+function objectOrNothing(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/** `obj[k]` when `obj` is a JSON object that has `k` itself, else undefined. */
 function field(obj: unknown, k: string): unknown {
-  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return undefined;
-  return Object.hasOwn(obj, k) ? (obj as Record<string, unknown>)[k] : undefined;
+  const o = objectOrNothing(obj);
+  return o && Object.hasOwn(o, k) ? o[k] : undefined;
 }
 
 function copy(
@@ -93,10 +100,7 @@ function copy(
   }
   const source = value as Record<string, unknown>;
   const keys = Object.keys(source);
-  const before =
-    prev !== null && typeof prev === 'object' && !Array.isArray(prev)
-      ? (prev as Record<string, unknown>)
-      : undefined;
+  const before = objectOrNothing(prev);
   let same = before !== undefined && Object.keys(before).length === keys.length;
   const out: Record<string, unknown> = {};
   for (const k of keys) {
@@ -117,10 +121,7 @@ function fieldSet(value: unknown, prev: unknown): unknown {
   const source = value as Record<string, unknown>;
   const keys = Object.keys(source);
   if (keys.length === 0) return EMPTY;
-  const before =
-    prev !== null && typeof prev === 'object' && !Array.isArray(prev)
-      ? (prev as Record<string, unknown>)
-      : undefined;
+  const before = objectOrNothing(prev);
   let same = before !== undefined && Object.keys(before).length === keys.length;
   const out: Record<string, unknown> = {};
   for (const k of keys) {
