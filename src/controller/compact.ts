@@ -56,11 +56,9 @@ export function compactObject<T extends KubeObject>(
   strings: StringTable,
   previous?: KubeObject,
 ): T {
-  const top = obj as unknown as Record<string, unknown>;
-  const before = previous as unknown as Record<string, unknown> | undefined;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(top)) setKey(out, k, copy(top[k], k, strings, field(before, k)));
-  return out as T;
+  const out = copy(obj, undefined, strings, previous);
+  // Equal throughout (a repeated event): still a new object, sharing every part.
+  return (out === previous ? { ...previous } : out) as T;
 }
 
 /** `value` when it is a JSON object (not an array), else undefined. */

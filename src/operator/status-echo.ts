@@ -64,10 +64,11 @@ export class StatusEchoes {
    * status and its resourceVersion; else the cached one.
    */
   latest<T extends KubeObject>(key: string, cached: T): T {
-    const pending = this.#written.get(key)?.pending;
-    if (!pending) return cached;
+    const own = this.#written.get(key);
+    const pending = own?.pending;
+    if (!own || !pending) return cached;
     if (cached.metadata.resourceVersion !== pending.replaced) {
-      this.#written.get(key)!.pending = undefined; // the cache has the write, or something newer
+      own.pending = undefined; // the cache has the write, or something newer
       return cached;
     }
     return {
